@@ -1,0 +1,207 @@
+package io.mskbridge.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A single-node KRaft Kafka broker (combined broker + controller) of the Kafka version MSK Connect runs,
+ * started as a child JVM. Configured so exactly-once source connectors work on one node (transaction log
+ * replication factor and min ISR of 1).
+ */
+public class KafkaBroker extends ManagedServer {
+
+    private final Map<String, String> overrides = new HashMap<>();
+    private Path workDir;
+    private int port;
+    private ChildProcess process;
+
+    public KafkaBroker() {
+    }
+
+    /** Adds or overrides a broker property (before start). */
+    public KafkaBroker withProperty(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        workDir = HarnessEnv.newWorkDir("kafka");
+        port = Ports.free();
+        int controllerPort = Ports.free();
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("log.dirs", workDir.resolve("data").toString());
+        p.setProperty("num.partitions", "1");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "5");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "5");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "true");
+        p.setProperty("log.flush.interval.messages", "100000");
+        overrides.forEach(p::setProperty);
+        Path config = workDir.resolve("server.properties");
+        try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            p.store(w, "MSK Bridge test harness KRaft broker");
+        }
+        Path log4j = writeLog4j(workDir, "WARN");
+
+        String cp = HarnessEnv.kafkaRuntimeClasspath();
+        List<String> jvm = jvmArgs(log4j, "-Xmx768m");
+        ChildProcess format = ChildProcess.start("kafka-storage-format",
+                ChildProcess.javaCommand(cp, jvm, "kafka.tools.StorageTool",
+                        "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                workDir, Map.of());
+        int rc = format.waitFor(120);
+        if (rc != 0) {
+            throw new IllegalStateException("kafka-storage format failed (" + rc + "):\n" + format.tail(40));
+        }
+        process = ChildProcess.start("kafka", ChildProcess.javaCommand(cp, jvm, "kafka.Kafka", config.toString()), workDir, Map.of());
+        try (Admin admin = admin()) {
+            Waits.until("Kafka broker at " + bootstrapServers(), Duration.ofSeconds(90), () -> {
+                process.requireAlive();
+                return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+            });
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        if (process != null) {
+            process.stop(20);
+        }
+    }
+
+    static List<String> jvmArgs(Path log4j, String heap) {
+        List<String> args = new ArrayList<>();
+        args.add(heap);
+        args.add("-XX:+UseSerialGC");
+        args.add("-XX:+ExitOnOutOfMemoryError");
+        args.add("-Djava.awt.headless=true");
+        args.add("-Dlog4j.configuration=file:" + log4j);
+        return args;
+    }
+
+    static Path writeLog4j(Path dir, String rootLevel) {
+        Path f = dir.resolve("log4j.properties");
+        String text = "log4j.rootLogger=" + rootLevel + ", stdout\n"
+                + "log4j.appender.stdout=org.apache.log4j.ConsoleAppender\n"
+                + "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout\n"
+                + "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c:%L)%n\n"
+                + "log4j.logger.io.mskbridge=INFO\n"
+                + "log4j.logger.org.apache.kafka.connect.runtime.Worker=INFO\n"
+                + "log4j.logger.org.apache.kafka.connect.runtime.distributed.DistributedHerder=INFO\n"
+                + "log4j.logger.org.reflections=ERROR\n";
+        try {
+            Files.writeString(f, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return f;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create topic " + name, e);
+        }
+    }
+
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
+        cfg.putAll(extra);
+        return new KafkaProducer<>(cfg);
+    }
+
+    public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> extra) {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cfg.putAll(extra);
+        return new KafkaConsumer<>(cfg);
+    }
+
+    /**
+     * Reads every record of the given topics from the beginning until {@code expected} records have been
+     * read (or the timeout passes), with the given isolation level ({@code read_committed} for EOS checks).
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(Collection<String> topics, int expected, Duration timeout, String isolationLevel) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel))) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (String t : topics) {
+                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> tps.add(new TopicPartition(t, pi.partition())));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                batch.forEach(out::add);
+            }
+            // A short extra read exposes duplicates beyond the expected count.
+            ConsumerRecords<byte[], byte[]> extra = consumer.poll(Duration.ofMillis(1500));
+            extra.forEach(out::add);
+        }
+        return out;
+    }
+}
