@@ -1,0 +1,119 @@
+package io.mskbridge.distribution.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mskbridge.harness.ConnectCluster;
+import io.mskbridge.harness.HarnessEnv;
+
+/**
+ * The plugin ZIP, unpacked into {@code plugin.path} of a Connect 3.7 worker running in its own JVM (no MSK Bridge
+ * class on its classpath, so the plugin's isolated class loader does all the loading), lists every connector and
+ * transform the pack declares, each with the pack's version.
+ */
+class PluginZipIT {
+
+    private static final String VERSION = System.getProperty("project.version");
+    private static Path zip;
+    private static Path pluginPath;
+
+    @BeforeAll
+    static void unpack() throws IOException {
+        zip = Path.of(System.getProperty("mskbridge.plugin.zip"));
+        assertThat(zip).exists();
+        pluginPath = HarnessEnv.newWorkDir("plugin-path");
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements();) {
+                ZipEntry entry = e.nextElement();
+                Path out = pluginPath.resolve(entry.getName()).normalize();
+                assertThat(out).startsWith(pluginPath);
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    try (InputStream in = z.getInputStream(entry)) {
+                        Files.copy(in, out);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void zipHasTheMskConnectLayout() throws IOException {
+        Path root = pluginPath.resolve("mskbridge-" + VERSION);
+        assertThat(root.resolve("README.md")).exists();
+        assertThat(root.resolve("LICENSE")).exists();
+        JsonNode manifest = new ObjectMapper().readTree(root.resolve("manifest.json").toFile());
+        assertThat(manifest.path("version").asText()).isEqualTo(VERSION);
+        assertThat(manifest.path("name").asText()).isEqualTo("mskbridge");
+        try (Stream<Path> jars = Files.list(root.resolve("lib"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).collect(Collectors.toList());
+            assertThat(names).contains("aws-common-" + VERSION + ".jar", "smt-" + VERSION + ".jar");
+            // The worker provides Kafka and slf4j; bundling them would shadow the runtime's own classes.
+            assertThat(names).noneMatch(n -> n.startsWith("kafka-clients") || n.startsWith("connect-api")
+                    || n.startsWith("connect-runtime") || n.startsWith("slf4j-api"));
+        }
+    }
+
+    @Test
+    void workerListsEveryPluginOfThePackWithItsVersion() throws IOException {
+        List<String> declared = declaredPlugins(pluginPath.resolve("mskbridge-" + VERSION + "/lib"));
+        assertThat(declared).as("plugins declared in META-INF/services of the pack's jars").isNotEmpty();
+
+        try (ConnectCluster connect = new ConnectCluster(1).withPluginPath(pluginPath)) {
+            connect.start();
+            List<Map<String, String>> plugins = connect.rest().plugins();
+            Map<String, String> versions = plugins.stream().filter(p -> p.get("class").startsWith("io.mskbridge."))
+                    .collect(Collectors.toMap(p -> p.get("class"), p -> p.get("version"), (a, b) -> a));
+            assertThat(versions.keySet()).as("plugins the worker loaded from plugin.path; worker log:\n" + connect.logTails(30))
+                    .containsExactlyInAnyOrderElementsOf(declared);
+            assertThat(versions.values()).allSatisfy(v -> assertThat(v).isEqualTo(VERSION));
+        }
+    }
+
+    /** Every implementation our jars register for Kafka 3.6+ service-loader plugin discovery. */
+    private static List<String> declaredPlugins(Path lib) throws IOException {
+        TreeSet<String> out = new TreeSet<>();
+        List<Path> ours;
+        try (Stream<Path> s = Files.list(lib)) {
+            ours = s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.endsWith(VERSION + ".jar");
+            }).collect(Collectors.toList());
+        }
+        for (Path jar : ours) {
+            try (JarFile jf = new JarFile(jar.toFile())) {
+                for (JarEntry e : new ArrayList<>(jf.stream().collect(Collectors.toList()))) {
+                    if (e.getName().startsWith("META-INF/services/org.apache.kafka.connect.")) {
+                        String text = new String(jf.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8);
+                        text.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(out::add);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+}
