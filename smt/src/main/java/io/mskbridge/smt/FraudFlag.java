@@ -1,0 +1,399 @@
+package io.mskbridge.smt;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.transforms.Transformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.apache.kafka.connect.transforms.util.Requirements.requireMap;
+import static org.apache.kafka.connect.transforms.util.Requirements.requireStruct;
+
+/**
+ * Flags suspicious transactions with configurable rules: {@code high_amount} (amount above a threshold),
+ * {@code velocity} (too many events per key in a sliding window), {@code zscore} (the seed's 3-sigma
+ * anomaly test against the key's recent amounts) and {@code blocked_value} (a field holding a blocked value).
+ * Adds a boolean flag, a score in [0, 1] and the list of rules that fired.
+ *
+ * <p>Per-key state (velocity, zscore) lives in this transform instance, i.e. in one task, and is bounded by
+ * {@code state.max.keys} with least-recently-used eviction. It is exact only when every record of a key
+ * reaches the same task, which holds when the key field is the Kafka record key. The state is not
+ * persisted: a task restart or rebalance starts each key's history afresh. Not thread-safe, like every
+ * Connect transform instance (one per task).
+ *
+ * @param <R> the record type
+ */
+public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+
+    private static final Logger log = LoggerFactory.getLogger(FraudFlag.class);
+
+    public static final String OVERVIEW_DOC = "Flags suspicious records with the rules high_amount, velocity, "
+            + "zscore (3-sigma against the key's recent amounts) and blocked_value, adding a flag, a score in [0, 1] "
+            + "and the reasons."
+            + "<p/>Use the concrete transformation type designed for the record value (<code>"
+            + FraudFlag.Value.class.getName() + "</code>).";
+
+    public static final ConfigDef CONFIG_DEF = FraudFlagConfig.configDef();
+
+    private static final String PURPOSE = "fraud flagging";
+    static final Schema REASONS_SCHEMA = SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build();
+
+    private static final int HIGH = 1;
+    private static final int VELOCITY = 2;
+    private static final int ZSCORE = 4;
+    private static final int BLOCKED = 8;
+
+    private final Clock clock;
+
+    private String amountField;
+    private String keyField;
+    private boolean highOn;
+    private double highThreshold;
+    private boolean velocityOn;
+    private int velocityMax;
+    private long velocityWindowMs;
+    private boolean recordTime;
+    private boolean zscoreOn;
+    private double zThreshold;
+    private int zWindow;
+    private int zMinSamples;
+    private String blockedField;
+    private Set<String> blockedValues;
+    private boolean statefulOn;
+    private String flagField;
+    private String scoreField;
+    private String reasonsField;
+    private String[] outputNames;
+    private Schema[] outputSchemas;
+    /** Indexed by the bit set of fired rules: the precomputed score and reasons, so a record allocates nothing. */
+    private double[] scores;
+    private List<List<String>> reasons;
+    private InvalidRecordHandler invalid;
+    private SchemaCache schemaUpdateCache;
+    private Map<Object, KeyState> state;
+
+    protected FraudFlag() {
+        this(Clock.systemUTC());
+    }
+
+    /** For tests: the clock used for processing time. */
+    FraudFlag(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure(Map<String, ?> props) {
+        FraudFlagConfig config = new FraudFlagConfig(props);
+        amountField = config.field(FraudFlagConfig.AMOUNT_FIELD_CONFIG);
+        keyField = config.field(FraudFlagConfig.KEY_FIELD_CONFIG);
+        highOn = config.active(FraudFlagConfig.RULE_HIGH_AMOUNT);
+        highThreshold = highOn ? config.getDouble(FraudFlagConfig.HIGH_AMOUNT_THRESHOLD_CONFIG) : 0;
+        velocityOn = config.active(FraudFlagConfig.RULE_VELOCITY);
+        velocityMax = velocityOn ? config.getInt(FraudFlagConfig.VELOCITY_MAX_EVENTS_CONFIG) : 0;
+        velocityWindowMs = config.getLong(FraudFlagConfig.VELOCITY_WINDOW_MS_CONFIG);
+        recordTime = config.velocityTime() == FraudFlagConfig.VelocityTime.RECORD;
+        zscoreOn = config.active(FraudFlagConfig.RULE_ZSCORE);
+        zThreshold = zscoreOn ? config.getDouble(FraudFlagConfig.ZSCORE_THRESHOLD_CONFIG) : 0;
+        zWindow = config.getInt(FraudFlagConfig.ZSCORE_WINDOW_CONFIG);
+        zMinSamples = config.getInt(FraudFlagConfig.ZSCORE_MIN_SAMPLES_CONFIG);
+        boolean blockedOn = config.active(FraudFlagConfig.RULE_BLOCKED);
+        blockedField = blockedOn ? config.blockedField() : null;
+        blockedValues = new HashSet<>(config.blockedValues());
+        statefulOn = velocityOn || zscoreOn;
+        flagField = config.field(FraudFlagConfig.FLAG_FIELD_CONFIG);
+        scoreField = config.field(FraudFlagConfig.SCORE_FIELD_CONFIG);
+        reasonsField = config.field(FraudFlagConfig.REASONS_FIELD_CONFIG);
+        outputNames = new String[]{flagField, scoreField, reasonsField};
+        outputSchemas = new Schema[]{Schema.OPTIONAL_BOOLEAN_SCHEMA, Schema.OPTIONAL_FLOAT64_SCHEMA, REASONS_SCHEMA};
+        precompute(config.weights());
+        invalid = InvalidRecordHandler.from("FraudFlag", config);
+        schemaUpdateCache = new SchemaCache();
+        int maxKeys = config.getInt(FraudFlagConfig.STATE_MAX_KEYS_CONFIG);
+        state = new LinkedHashMap<>(Math.min(maxKeys, 1024), 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Object, KeyState> eldest) {
+                return size() > maxKeys;
+            }
+        };
+        if (config.activeRules().isEmpty()) {
+            log.warn("FraudFlag has no active rule: every record gets {}=false", flagField);
+        }
+        log.info("FraudFlag configured: rules={}, key.field={}, amount.field={}, state.max.keys={}, on.invalid={}",
+                config.activeRules(), keyField, amountField, maxKeys, invalid.mode());
+    }
+
+    /** Noisy-OR of the weights for each subset of rules, in exact decimals rounded to 4 places. */
+    private void precompute(double[] weights) {
+        int combos = 1 << FraudFlagConfig.RULES.size();
+        scores = new double[combos];
+        reasons = new ArrayList<>(combos);
+        for (int bits = 0; bits < combos; bits++) {
+            BigDecimal notFraud = BigDecimal.ONE;
+            List<String> names = new ArrayList<>();
+            for (int r = 0; r < FraudFlagConfig.RULES.size(); r++) {
+                if ((bits & (1 << r)) != 0) {
+                    notFraud = notFraud.multiply(BigDecimal.ONE.subtract(BigDecimal.valueOf(weights[r])));
+                    names.add(FraudFlagConfig.RULES.get(r));
+                }
+            }
+            scores[bits] = BigDecimal.ONE.subtract(notFraud).setScale(4, RoundingMode.HALF_EVEN).doubleValue();
+            reasons.add(Collections.unmodifiableList(names));
+        }
+    }
+
+    @Override
+    public R apply(R record) {
+        Object value = operatingValue(record);
+        if (value == null) {
+            return record;
+        }
+        Schema schema = operatingSchema(record);
+        if (schema == null) {
+            Map<String, Object> map = requireMap(value, PURPOSE);
+            Object amount = map.get(amountField);
+            Object key = statefulOn ? map.get(keyField) : null;
+            Object blocked = blockedField == null ? null : map.get(blockedField);
+            int fired;
+            try {
+                fired = evaluate(record, amount, key, blocked);
+            } catch (IllegalArgumentException e) {
+                return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
+            }
+            Map<String, Object> updated = OwnedMap.writable(map, 3);
+            updated.put(flagField, fired != 0);
+            updated.put(scoreField, scores[fired]);
+            updated.put(reasonsField, reasons.get(fired));
+            return newRecord(record, null, updated);
+        }
+        Struct struct = requireStruct(value, PURPOSE);
+        Object amount = StructSchemas.get(struct, amountField);
+        Object key = statefulOn ? StructSchemas.get(struct, keyField) : null;
+        Object blocked = blockedField == null ? null : StructSchemas.get(struct, blockedField);
+        int fired;
+        try {
+            fired = evaluate(record, amount, key, blocked);
+        } catch (IllegalArgumentException e) {
+            return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
+        }
+        Schema updatedSchema = schemaUpdateCache.get(schema);
+        if (updatedSchema == null) {
+            updatedSchema = StructSchemas.extend(schema, outputNames, outputSchemas);
+            schemaUpdateCache.put(schema, updatedSchema);
+        }
+        Struct updated = StructSchemas.copy(struct, updatedSchema);
+        updated.put(flagField, fired != 0);
+        updated.put(scoreField, scores[fired]);
+        updated.put(reasonsField, reasons.get(fired));
+        return newRecord(record, updatedSchema, updated);
+    }
+
+    /** The bit set of rules that fired; updates the key's state. */
+    private int evaluate(R record, Object amountValue, Object keyValue, Object blockedValue) {
+        boolean hasAmount = amountValue != null;
+        // Parse before touching state, so an invalid record leaves no trace in the key's history.
+        double amount = hasAmount ? Amounts.toDouble(amountValue) : 0;
+        int fired = 0;
+        if (highOn && hasAmount && amount > highThreshold) {
+            fired |= HIGH;
+        }
+        if (blockedValue != null && blockedValues.contains(blockedValue.toString())) {
+            fired |= BLOCKED;
+        }
+        if (keyValue != null) {
+            KeyState s = state.get(keyValue instanceof CharSequence ? keyValue.toString() : keyValue);
+            if (s == null) {
+                s = new KeyState(velocityOn ? velocityMax + 1 : 0, zscoreOn ? zWindow : 0);
+                state.put(keyValue instanceof CharSequence ? keyValue.toString() : keyValue, s);
+            }
+            if (velocityOn) {
+                Long ts = recordTime ? record.timestamp() : null;
+                if (s.recordEvent(ts != null ? ts : clock.millis(), velocityWindowMs) > velocityMax) {
+                    fired |= VELOCITY;
+                }
+            }
+            if (zscoreOn && hasAmount) {
+                if (s.isOutlier(amount, zThreshold, zMinSamples)) {
+                    fired |= ZSCORE;
+                }
+                s.addAmount(amount);
+            }
+        }
+        return fired;
+    }
+
+    /** Number of keys with state; for tests and metrics. */
+    int stateSize() {
+        return state.size();
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return SmtVersion.VERSION;
+    }
+
+    @Override
+    public void close() {
+        schemaUpdateCache = null;
+        if (state != null) {
+            state.clear();
+        }
+    }
+
+    protected abstract Schema operatingSchema(R record);
+
+    protected abstract Object operatingValue(R record);
+
+    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
+
+    /** Flags the record value. */
+    public static class Value<R extends ConnectRecord<R>> extends FraudFlag<R> {
+
+        public Value() {
+        }
+
+        Value(Clock clock) {
+            super(clock);
+        }
+
+        @Override
+        protected Schema operatingSchema(R record) {
+            return record.valueSchema();
+        }
+
+        @Override
+        protected Object operatingValue(R record) {
+            return record.value();
+        }
+
+        @Override
+        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
+            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                    updatedSchema, updatedValue, record.timestamp());
+        }
+    }
+
+    /**
+     * One key's history: the newest velocity timestamps (at most max+1: enough to know the count exceeds max)
+     * and a ring of the last N amounts with Welford's running mean and sum of squared deviations.
+     */
+    static final class KeyState {
+        private final long[] times;
+        private int tHead;
+        private int tSize;
+
+        private final double[] amounts;
+        private int aHead;
+        private int aSize;
+        private double mean;
+        private double m2;
+        private int evictions;
+
+        KeyState(int timeCapacity, int amountCapacity) {
+            times = new long[timeCapacity];
+            amounts = new double[amountCapacity];
+        }
+
+        /** Adds an event at {@code t}; returns the events in (t - window, t]. */
+        int recordEvent(long t, long windowMs) {
+            long cutoff = t - windowMs;
+            while (tSize > 0 && times[tHead] <= cutoff) {
+                tHead = (tHead + 1) % times.length;
+                tSize--;
+            }
+            if (tSize == times.length) {
+                // Full of in-window events: the count already exceeds max, the oldest adds nothing.
+                tHead = (tHead + 1) % times.length;
+                tSize--;
+            }
+            times[(tHead + tSize) % times.length] = t;
+            return ++tSize;
+        }
+
+        /** Whether x deviates more than k sample standard deviations from the previous amounts' mean. */
+        boolean isOutlier(double x, double k, int minSamples) {
+            if (aSize < minSamples) {
+                return false;
+            }
+            double std = Math.sqrt(m2 / (aSize - 1));
+            return Math.abs(x - mean) > k * std;
+        }
+
+        void addAmount(double x) {
+            if (aSize == amounts.length) {
+                double old = amounts[aHead];
+                aHead = (aHead + 1) % amounts.length;
+                aSize--;
+                // Welford removal
+                if (aSize == 0) {
+                    mean = 0;
+                    m2 = 0;
+                } else {
+                    double delta = old - mean;
+                    mean -= delta / aSize;
+                    m2 -= delta * (old - mean);
+                }
+                if (++evictions >= amounts.length) {
+                    // Additions and removals accumulate rounding; a full two-pass recompute once per window resets it.
+                    evictions = 0;
+                    recompute();
+                }
+            }
+            amounts[(aHead + aSize) % amounts.length] = x;
+            aSize++;
+            double delta = x - mean;
+            mean += delta / aSize;
+            m2 += delta * (x - mean);
+            if (m2 < 0) {
+                m2 = 0;
+            }
+        }
+
+        private void recompute() {
+            double sum = 0;
+            for (int i = 0; i < aSize; i++) {
+                sum += amounts[(aHead + i) % amounts.length];
+            }
+            mean = aSize == 0 ? 0 : sum / aSize;
+            double sq = 0;
+            for (int i = 0; i < aSize; i++) {
+                double d = amounts[(aHead + i) % amounts.length] - mean;
+                sq += d * d;
+            }
+            m2 = sq;
+        }
+
+        double mean() {
+            return mean;
+        }
+
+        double sampleVariance() {
+            return aSize < 2 ? 0 : m2 / (aSize - 1);
+        }
+
+        int samples() {
+            return aSize;
+        }
+    }
+}
