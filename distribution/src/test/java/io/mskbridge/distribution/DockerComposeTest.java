@@ -1,0 +1,93 @@
+package io.mskbridge.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Docker cannot run here, so the compose stack is checked statically: its services, their ports, the plugin
+ * mount on the worker's plugin.path, and that the worker and init script agree with the connector configs.
+ */
+class DockerComposeTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("mskbridge.root", ".."));
+    private static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void parse() throws IOException {
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("docker/docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml().load(r);
+            services = (Map<String, Map<String, Object>>) compose.get("services");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void hasTheStackServices() {
+        assertThat(services).containsKeys("kafka", "localstack", "init", "connect", "schema-registry");
+        assertThat((String) services.get("kafka").get("image")).isEqualTo("apache/kafka:3.7.2");
+        assertThat((String) services.get("connect").get("image")).as("MSK Connect runs Connect 3.7").startsWith("apache/kafka:3.7");
+        assertThat((List<Object>) services.get("schema-registry").get("profiles")).containsExactly("schema-registry");
+    }
+
+    @Test
+    void exposesTheDocumentedPorts() {
+        assertThat(ports("kafka")).contains("9092:9092");
+        assertThat(ports("localstack")).contains("4566:4566");
+        assertThat(ports("connect")).contains("8083:8083");
+        assertThat(ports("schema-registry")).contains("8081:8081");
+    }
+
+    @Test
+    void kafkaRunsKraftWithSingleNodeTransactions() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env = (Map<String, Object>) services.get("kafka").get("environment");
+        assertThat(String.valueOf(env.get("KAFKA_PROCESS_ROLES"))).isEqualTo("broker,controller");
+        assertThat(String.valueOf(env.get("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"))).isEqualTo("1");
+        assertThat(String.valueOf(env.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"))).isEqualTo("1");
+    }
+
+    @Test
+    void workerMountsThePluginOnPluginPathAndTheWorkerConfig() throws IOException {
+        @SuppressWarnings("unchecked")
+        List<String> volumes = (List<String>) services.get("connect").get("volumes");
+        Properties worker = new Properties();
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("docker/connect/worker.properties"))) {
+            worker.load(r);
+        }
+        String pluginPath = worker.getProperty("plugin.path");
+        assertThat(volumes).anySatisfy(v -> assertThat(v)
+                .startsWith("../distribution/target/mskbridge-${MSKBRIDGE_VERSION:-" + System.getProperty("project.version", "0.1.0-SNAPSHOT") + "}-plugin:")
+                .contains(":" + pluginPath + ":"));
+        assertThat(volumes).anySatisfy(v -> assertThat(v).startsWith("./connect/worker.properties:"));
+        assertThat(worker.getProperty("exactly.once.source.support")).isEqualTo("enabled");
+        assertThat(worker.getProperty("bootstrap.servers")).isEqualTo("kafka:29092");
+        // each mounted host path exists in the repo (the plugin folder is a build output)
+        assertThat(ROOT.resolve("docker/connect/worker.properties")).exists();
+        assertThat(ROOT.resolve("docker/init/create-resources.sh")).exists();
+    }
+
+    @Test
+    void initScriptCreatesWhatTheConnectorsUse() throws IOException {
+        String script = Files.readString(ROOT.resolve("docker/init/create-resources.sh"));
+        assertThat(script).contains("maindatastream", "clickstreamdatastream", "iotdatastream", "transactiondatastream",
+                "mskbridge-events-", "mskbridge-archive-", "AttributeName=pk", "AttributeName=sk", "AttributeName=ttl");
+        assertThat((String) services.get("init").get("image")).startsWith("amazon/aws-cli");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> ports(String service) {
+        return (List<String>) services.get(service).get("ports");
+    }
+}
