@@ -1,0 +1,303 @@
+package io.mskbridge.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mskbridge.harness.ConnectCluster;
+import io.mskbridge.harness.DynamoDbLocal;
+import io.mskbridge.harness.KafkaBroker;
+import io.mskbridge.harness.KinesisEmulator;
+import io.mskbridge.harness.S3ProxyServer;
+import io.mskbridge.harness.TestAws;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The seeds' platform on MSK Bridge, on one machine: starts every server, deploys docker/connectors/*.json through
+ * the Connect REST API with local endpoints, produces sample events into the four Kinesis streams, waits until every
+ * event is accounted for in Kafka, DynamoDB and S3, and prints a reconciliation report. Exit code 0 only when the
+ * books balance.
+ */
+public final class LocalPipeline {
+
+    static final String TABLE = "mskbridge-events-dev";
+    static final String BUCKET = "mskbridge-archive-dev";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PrintStream OUT = System.out;
+
+    /** Command-line options. */
+    record Options(int events, boolean keepRunning, boolean crashTest, Duration timeout, Path pluginDir, Path connectorsDir) {
+        static Options parse(String[] args) {
+            int events = 10_000;
+            boolean keep = false;
+            boolean crash = false;
+            Duration timeout = Duration.ofMinutes(10);
+            Path plugin = null;
+            Path root = Path.of(System.getProperty("mskbridge.root", "."));
+            Path connectors = root.resolve("docker/connectors");
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--events" -> events = Integer.parseInt(args[++i]);
+                    case "--keep-running" -> keep = true;
+                    case "--crash-test" -> crash = true;
+                    case "--timeout-seconds" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
+                    case "--plugin-dir" -> plugin = Path.of(args[++i]);
+                    case "--connectors-dir" -> connectors = Path.of(args[++i]);
+                    case "--help", "-h" -> {
+                        OUT.println("usage: bin/mskbridge-local [--events N] [--keep-running] [--crash-test] [--timeout-seconds N]");
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
+                }
+            }
+            if (events <= 0) {
+                throw new IllegalArgumentException("--events must be positive");
+            }
+            if (plugin == null || !Files.isDirectory(plugin)) {
+                throw new IllegalArgumentException("--plugin-dir must name the unpacked plugin (distribution/target/mskbridge-<version>-plugin): " + plugin);
+            }
+            return new Options(events, keep, crash, timeout, plugin, connectors);
+        }
+    }
+
+    private final Options options;
+    private final KinesisEmulator kinesis = new KinesisEmulator();
+    private final DynamoDbLocal dynamo = new DynamoDbLocal();
+    private final S3ProxyServer s3 = new S3ProxyServer();
+    private final KafkaBroker kafka = new KafkaBroker();
+    private ConnectCluster connect;
+
+    LocalPipeline(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mskbridge-local: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalPipeline p = new LocalPipeline(options);
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stopped.compareAndSet(false, true)) {
+                p.stopAll();
+            }
+        }, "mskbridge-local-stop"));
+        int code;
+        try {
+            Report report = p.run();
+            OUT.println(report.render());
+            code = report.balanced() ? 0 : 1;
+            if (options.keepRunning()) {
+                p.printEndpoints();
+                OUT.println("Stack is up. Ctrl-C stops everything.");
+                Thread.currentThread().join();
+            }
+        } catch (InterruptedException e) {
+            code = 130;
+        } catch (Exception e) {
+            System.err.println("mskbridge-local: FAILED: " + e.getMessage());
+            e.printStackTrace();
+            code = 1;
+        }
+        if (stopped.compareAndSet(false, true)) {
+            p.stopAll();
+        }
+        System.exit(code);
+    }
+
+    Report run() throws Exception {
+        long t0 = System.nanoTime();
+        step("Starting Kinesis emulator, DynamoDB Local, S3Proxy", () -> {
+            kinesis.start();
+            dynamo.start();
+            s3.start();
+        });
+        step("Starting Kafka (KRaft) and a Connect worker (plugin.path=" + options.pluginDir() + ")", () -> {
+            kafka.start();
+            connect = new ConnectCluster(kafka, 1).withPluginPath(options.pluginDir()).withExactlyOnceSource();
+            connect.start();
+        });
+        List<Deployment> deployments = loadDeployments();
+        step("Creating the seeds' streams, table " + TABLE + ", bucket " + BUCKET + " and topics", () -> createResources(deployments));
+        step("Deploying " + deployments.size() + " connectors from " + options.connectorsDir(), () -> {
+            for (Deployment d : deployments) {
+                connect.rest().putConnector(d.name(), d.config());
+            }
+            for (Deployment d : deployments) {
+                connect.rest().awaitRunning(d.name(), 1, Duration.ofSeconds(120));
+            }
+        });
+        OUT.printf("Stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        Reconciler reconciler = new Reconciler(kafka, dynamo.client(), s3.client(), deployments);
+        reconciler.start();
+        SampleProducer producer = new SampleProducer(kinesis.client(), options.events());
+        Thread crasher = options.crashTest() ? crashThread(producer) : null;
+        producer.produce(OUT);
+        if (crasher != null) {
+            crasher.join();
+        }
+        OUT.println("Waiting until every event is accounted for (timeout " + options.timeout().toSeconds() + " s)...");
+        reconciler.awaitComplete(producer.events(), options.timeout(), OUT);
+        reconciler.close();
+        return reconciler.report(producer, Duration.ofNanos(System.nanoTime() - t0), options.crashTest() ? 2 : 0);
+    }
+
+    /** Kills the only Connect worker with SIGKILL at 30% and 60% of the produced events, starting a new one each time. */
+    private Thread crashThread(SampleProducer producer) {
+        Thread t = new Thread(() -> {
+            try {
+                for (double at : new double[] {0.3, 0.6}) {
+                    while (producer.sent() < at * options.events()) {
+                        Thread.sleep(100);
+                    }
+                    ConnectCluster.Worker w = connect.workers().get(0);
+                    OUT.printf("%n[crash-test] SIGKILL Connect worker pid %d at %d events%n", w.process().pid(), producer.sent());
+                    connect.killWorker(w);
+                    connect.addWorker();
+                    OUT.println("[crash-test] new worker up");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "crash-test");
+        t.start();
+        return t;
+    }
+
+    /** A connector config from docker/connectors with its AWS endpoint and credentials pointed at the local servers. */
+    record Deployment(String name, Map<String, String> config) {
+        String connectorClass() {
+            return config.get("connector.class");
+        }
+
+        boolean isKinesisSource() {
+            return connectorClass().endsWith("KinesisSourceConnector");
+        }
+
+        boolean isDynamoSink() {
+            return connectorClass().endsWith("DynamoDbSinkConnector");
+        }
+
+        boolean isS3Sink() {
+            return connectorClass().endsWith("S3ArchiveSinkConnector");
+        }
+
+        List<String> list(String key) {
+            String v = config.get(key);
+            return v == null || v.isBlank() ? List.of() : Stream.of(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toList());
+        }
+    }
+
+    private List<Deployment> loadDeployments() throws IOException {
+        List<Deployment> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(options.connectorsDir())) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().collect(Collectors.toList())) {
+                JsonNode node = JSON.readTree(f.toFile());
+                Map<String, String> cfg = new LinkedHashMap<>();
+                node.path("config").fields().forEachRemaining(e -> cfg.put(e.getKey(), e.getValue().asText()));
+                Deployment d = new Deployment(node.path("name").asText(), cfg);
+                String endpoint = d.isKinesisSource() ? kinesis.endpoint().toString()
+                        : d.isDynamoSink() ? dynamo.endpoint().toString()
+                        : d.isS3Sink() ? s3.endpoint().toString() : null;
+                if (endpoint != null) {
+                    cfg.put("aws.endpoint.url", endpoint);
+                    cfg.put("aws.region", TestAws.REGION.id());
+                    cfg.put("aws.credentials.provider", "static");
+                    cfg.put("aws.access.key.id", TestAws.ACCESS_KEY);
+                    cfg.put("aws.secret.access.key", TestAws.SECRET_KEY);
+                }
+                out.add(d);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("No connector configs in " + options.connectorsDir());
+        }
+        return out;
+    }
+
+    private void createResources(List<Deployment> deployments) throws Exception {
+        for (String stream : SampleEvents.STREAMS) {
+            kinesis.createStream(stream, SampleEvents.SHARDS.get(stream));
+        }
+        dynamo.client().createTable(b -> b.tableName(TABLE)
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        s3.client().createBucket(b -> b.bucket(BUCKET));
+        // Topics up front with LogAppendTime, so a record's timestamp is when it reached Kafka (for the latency figures).
+        List<NewTopic> topics = new ArrayList<>();
+        for (String t : Reconciler.sourceTopics(deployments)) {
+            Map<String, String> cfg = new HashMap<>();
+            cfg.put("message.timestamp.type", "LogAppendTime");
+            topics.add(new NewTopic(t, 2, (short) 1).configs(cfg));
+        }
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(topics).all().get();
+        }
+    }
+
+    private void printEndpoints() {
+        OUT.println();
+        OUT.println("Endpoints:");
+        OUT.println("  Connect REST     " + connect.workers().get(0).url() + "   (try /connectors?expand=status)");
+        OUT.println("  Kafka bootstrap  " + kafka.bootstrapServers());
+        OUT.println("  Kinesis          " + kinesis.endpoint());
+        OUT.println("  DynamoDB         " + dynamo.endpoint() + "   table " + TABLE);
+        OUT.println("  S3               " + s3.endpoint() + "   bucket " + BUCKET + " (path-style)");
+        OUT.println("  AWS credentials  " + TestAws.ACCESS_KEY + " / " + TestAws.SECRET_KEY + ", region " + TestAws.REGION.id());
+    }
+
+    void stopAll() {
+        for (AutoCloseable c : new AutoCloseable[] {connect, kafka, s3, dynamo, kinesis}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("stop failed: " + e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void step(String what, Step s) throws Exception {
+        long t = System.nanoTime();
+        OUT.print("• " + what + " ... ");
+        OUT.flush();
+        s.run();
+        OUT.printf("done (%.1f s)%n", (System.nanoTime() - t) / 1e9);
+    }
+}
