@@ -1,0 +1,247 @@
+package io.mskbridge.s3;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.github.luben.zstd.ZstdOutputStream;
+
+import io.apicurio.registry.utils.converter.avro.AvroData;
+import io.mskbridge.s3.S3ArchiveSinkConfig.Compression;
+import io.mskbridge.s3.S3ArchiveSinkConfig.Format;
+
+/**
+ * Serializes records for a batch (the "stored" form kept in memory or spill files) and turns the stored form
+ * of one object into the object's bytes at upload time. Compression happens at upload, so open batches cost
+ * no per-partition compressor state (a Deflater holds ~256 KiB of native memory; 1,000 of them would not be
+ * bounded by {@code s3.buffer.max.bytes}).
+ *
+ * <p>Everything here is deterministic: same records → same bytes. Avro's sync marker, random by default, is
+ * derived from the object key.
+ */
+abstract class RecordEncoder {
+
+    /** Appends the stored form of one record value to {@code out}. */
+    abstract void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException;
+
+    /** Writes the object content of a stored stream to {@code target} (not closed). */
+    abstract void writeObject(InputStream stored, OutputStream target, String objectKey, Schema batchSchema)
+            throws IOException;
+
+    abstract String contentType();
+
+    static RecordEncoder create(Format format, Compression compression, int level) {
+        switch (format) {
+            case JSONL:
+                return new Jsonl(compression, level);
+            case AVRO:
+                return new Avro(compression, level);
+            default:
+                throw new IllegalArgumentException(format + " is not supported");
+        }
+    }
+
+    static final class Jsonl extends RecordEncoder {
+        private static final JsonFactory JSON = new JsonFactory();
+        private final Compression compression;
+        private final int level;
+
+        Jsonl(Compression compression, int level) {
+            this.compression = compression;
+            this.level = level;
+        }
+
+        @Override
+        void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException {
+            try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                JsonValueWriter.write(g, record.valueSchema(), record.value());
+            }
+            out.write('\n');
+        }
+
+        @Override
+        void writeObject(InputStream stored, OutputStream target, String key, Schema batchSchema) throws IOException {
+            OutputStream c;
+            switch (compression) {
+                case GZIP:
+                    int lvl = level < 0 ? 6 : Math.min(level, 9);
+                    // GZIPOutputStream writes MTIME=0 and no file name: the output is a function of the input.
+                    c = new GZIPOutputStream(nonClosing(target), 64 * 1024) {
+                        {
+                            def.setLevel(lvl);
+                        }
+                    };
+                    break;
+                case ZSTD:
+                    ZstdOutputStream z = new ZstdOutputStream(nonClosing(target));
+                    z.setLevel(level < 0 ? 3 : level);
+                    c = z;
+                    break;
+                default:
+                    c = nonClosing(target);
+            }
+            try (OutputStream o = c) {
+                stored.transferTo(o);
+            }
+        }
+
+        @Override
+        String contentType() {
+            return compression == Compression.NONE ? "application/x-ndjson" : "application/octet-stream";
+        }
+    }
+
+    static final class Avro extends RecordEncoder {
+        private final AvroData avroData = new AvroData(1000);
+        private final Map<Schema, org.apache.avro.Schema> schemas = new IdentityHashMap<>();
+        private final CodecFactory codec;
+        private BinaryEncoder encoder;
+
+        Avro(Compression compression, int level) {
+            switch (compression) {
+                case SNAPPY:
+                    codec = CodecFactory.snappyCodec();
+                    break;
+                case ZSTD:
+                    codec = CodecFactory.zstandardCodec(level < 0 ? 3 : level);
+                    break;
+                case NONE:
+                    codec = CodecFactory.nullCodec();
+                    break;
+                default:
+                    throw new IllegalArgumentException("avro does not support " + compression);
+            }
+        }
+
+        org.apache.avro.Schema avroSchema(Schema connectSchema) {
+            if (schemas.size() > 1000) {
+                schemas.clear();
+            }
+            return schemas.computeIfAbsent(connectSchema, avroData::fromConnectSchema);
+        }
+
+        @Override
+        void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException {
+            Schema s = record.valueSchema();
+            if (s == null || s.type() != Schema.Type.STRUCT) {
+                throw new DataException("s3.format=avro needs Struct values with a schema (e.g. JsonConverter with "
+                        + "schemas.enable=true or an Avro converter), got " + (s == null ? "a schemaless value"
+                        : "a " + s.type() + " schema"));
+            }
+            org.apache.avro.Schema as = avroSchema(s);
+            Object datum = avroData.fromConnectData(s, record.value());
+            // Stored form: 4-byte length + binary datum, re-framed into container blocks at upload.
+            int lenPos = out.size();
+            out.write(new byte[4]);
+            encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
+            new GenericDatumWriter<Object>(as).write(datum, encoder);
+            encoder.flush();
+            int len = out.size() - lenPos - 4;
+            byte[] header = ByteBuffer.allocate(4).putInt(len).array();
+            patch(out, lenPos, header);
+        }
+
+        @Override
+        void writeObject(InputStream stored, OutputStream target, String key, Schema batchSchema) throws IOException {
+            org.apache.avro.Schema as = avroSchema(batchSchema);
+            DataInputStream in = new DataInputStream(stored);
+            try (DataFileWriter<Object> w = new DataFileWriter<>(new GenericDatumWriter<>(as))) {
+                w.setCodec(codec);
+                w.create(as, nonClosing(target), sync(key));
+                byte[] buf = new byte[1024];
+                while (true) {
+                    int len;
+                    try {
+                        len = in.readInt();
+                    } catch (EOFException eof) {
+                        break;
+                    }
+                    if (buf.length < len) {
+                        buf = new byte[Math.max(len, buf.length * 2)];
+                    }
+                    in.readFully(buf, 0, len);
+                    w.appendEncoded(ByteBuffer.wrap(buf, 0, len));
+                }
+            }
+        }
+
+        @Override
+        String contentType() {
+            return "avro/binary";
+        }
+
+        private static byte[] sync(String key) {
+            try {
+                return MessageDigest.getInstance("MD5").digest(key.getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Overwrites bytes already written to a ByteArrayOutputStream (the length prefix). */
+    private static void patch(ByteArrayOutputStream out, int pos, byte[] bytes) {
+        ((PatchableBytes) out).patch(pos, bytes);
+    }
+
+    /** The scratch buffer type the task hands to {@link #encode}; allows patching a length prefix. */
+    static final class PatchableBytes extends ByteArrayOutputStream {
+        PatchableBytes(int size) {
+            super(size);
+        }
+
+        void patch(int pos, byte[] bytes) {
+            System.arraycopy(bytes, 0, buf, pos, bytes.length);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        /** Shrinks a buffer grown by one huge record, so it does not pin that much heap forever. */
+        void trim(int max) {
+            if (buf.length > max) {
+                buf = new byte[max];
+            }
+            reset();
+        }
+    }
+
+    static OutputStream nonClosing(OutputStream o) {
+        return new java.io.FilterOutputStream(o) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+}

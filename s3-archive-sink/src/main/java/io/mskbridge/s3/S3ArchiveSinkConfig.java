@@ -1,0 +1,399 @@
+package io.mskbridge.s3;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.aws.KeyTemplate;
+
+/**
+ * Configuration of {@link S3ArchiveSinkConnector}: the AWS fragment of aws-common plus the bucket, object
+ * layout, format/compression, rotation and memory keys. Code reads the typed accessors.
+ */
+public final class S3ArchiveSinkConfig extends AbstractConfig {
+
+    public static final String START_OFFSET_VAR = "kafka.start_offset";
+    /** Zero-padded width of {kafka.start_offset}: 20 digits hold any non-negative long, so keys sort by offset. */
+    public static final int START_OFFSET_DIGITS = 20;
+
+    public static final String S3_GROUP = "S3";
+    public static final String FORMAT_GROUP = "Format";
+    public static final String ROTATION_GROUP = "Rotation";
+    public static final String MEMORY_GROUP = "Memory";
+
+    public static final String BUCKET = "s3.bucket";
+    public static final String KEY_TEMPLATE = "s3.key.template";
+    public static final String SSE = "s3.sse";
+    public static final String SSE_KMS_KEY_ID = "s3.sse.kms.key.id";
+    public static final String FORMAT = "s3.format";
+    public static final String COMPRESSION = "s3.compression";
+    public static final String COMPRESSION_LEVEL = "s3.compression.level";
+    public static final String NULL_VALUES = "behavior.on.null.values";
+    public static final String FLUSH_SIZE = "flush.size";
+    public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
+    public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
+    public static final String OBJECT_MAX_BYTES = "s3.object.max.bytes";
+    public static final String PART_SIZE = "s3.part.size";
+    public static final String BUFFER_MAX_BYTES = "s3.buffer.max.bytes";
+    public static final String SPILL_DIR = "s3.spill.dir";
+    public static final String UPLOAD_RETRY_TIMEOUT_MS = "s3.upload.retry.timeout.ms";
+
+    public static final String KEY_TEMPLATE_DEFAULT =
+            "{kafka.topic}/{time:yyyy/MM/dd/HH}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}";
+    public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+    /** Object format. */
+    public enum Format {
+        JSONL("jsonl", ".jsonl"), AVRO("avro", ".avro"), PARQUET("parquet", ".parquet");
+
+        final String value;
+        final String extension;
+
+        Format(String value, String extension) {
+            this.value = value;
+            this.extension = extension;
+        }
+
+        public String extension() {
+            return extension;
+        }
+
+        static Format parse(String s) {
+            return parseEnum(values(), s, f -> f.value);
+        }
+    }
+
+    /** Compression; which ones apply depends on the format (see {@link #compatibilityError}). */
+    public enum Compression {
+        NONE("none", ""), GZIP("gzip", ".gz"), ZSTD("zstd", ".zst"), SNAPPY("snappy", "");
+
+        final String value;
+        final String jsonlSuffix;
+
+        Compression(String value, String jsonlSuffix) {
+            this.value = value;
+            this.jsonlSuffix = jsonlSuffix;
+        }
+
+        static Compression parse(String s) {
+            return parseEnum(values(), s, c -> c.value);
+        }
+    }
+
+    /** What to do with a record whose value is null (a tombstone). */
+    public enum NullBehavior {
+        IGNORE("ignore"), FAIL("fail");
+
+        final String value;
+
+        NullBehavior(String value) {
+            this.value = value;
+        }
+
+        static NullBehavior parse(String s) {
+            return parseEnum(values(), s, n -> n.value);
+        }
+    }
+
+    /** Server-side encryption requested on every object. */
+    public enum Sse {
+        NONE("none"), AES256("AES256"), KMS("aws:kms");
+
+        final String value;
+
+        Sse(String value) {
+            this.value = value;
+        }
+
+        static Sse parse(String s) {
+            return parseEnum(values(), s, x -> x.value);
+        }
+    }
+
+    private static <E extends Enum<E>> E parseEnum(E[] values, String s, java.util.function.Function<E, String> name) {
+        String v = s == null ? "" : s.trim();
+        for (E e : values) {
+            if (name.apply(e).equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        throw new ConfigException("'" + s + "' is not one of "
+                + Arrays.stream(values).map(name).collect(Collectors.joining(", ", "[", "]")));
+    }
+
+    private static ConfigDef.Validator enumValidator(String... allowed) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String v = value == null ? null : ((String) value).trim();
+                for (String a : allowed) {
+                    if (a.equalsIgnoreCase(v)) {
+                        return;
+                    }
+                }
+                throw new ConfigException(name, value, "Must be one of " + Arrays.toString(allowed));
+            }
+
+            @Override
+            public String toString() {
+                return String.join(", ", allowed);
+            }
+        };
+    }
+
+    private static final ConfigDef.Validator BUCKET_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String v = (String) value;
+            if (v == null || !v.matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]")) {
+                throw new ConfigException(name, value, "An S3 bucket name: 3-63 lowercase letters, digits, '.' "
+                        + "and '-', starting and ending with a letter or digit");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "S3 bucket name (3-63 of a-z 0-9 . -)";
+        }
+    };
+
+    private static final ConfigDef.Validator TEMPLATE_VALIDATOR = new ConfigDef.Validator() {
+        private final ConfigDef.Validator syntax = KeyTemplate.validator(List.of(START_OFFSET_VAR));
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            syntax.ensureValid(name, value);
+            KeyTemplate t = KeyTemplate.parse((String) value, List.of(START_OFFSET_VAR));
+            for (String required : List.of("kafka.topic", "kafka.partition", START_OFFSET_VAR)) {
+                if (!t.uses(required)) {
+                    throw new ConfigException(name, value, "The template must contain {" + required + "}: objects "
+                            + "of different topic-partitions and batches would otherwise overwrite each other");
+                }
+            }
+            if (t.uses("kafka.offset")) {
+                throw new ConfigException(name, value, "{kafka.offset} would give every record its own object; "
+                        + "use {kafka.start_offset}");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return syntax + "; must contain {kafka.topic}, {kafka.partition} and {kafka.start_offset}";
+        }
+    };
+
+    private static final ConfigDef CONFIG_DEF = build();
+
+    private static ConfigDef build() {
+        ConfigDef def = new ConfigDef();
+        int o = 0;
+        def.define(BUCKET, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, BUCKET_VALIDATOR, Importance.HIGH,
+                "Bucket the objects are written to. Connector validation checks that it exists and that the "
+                        + "connector's identity may write to it.",
+                S3_GROUP, ++o, Width.MEDIUM, "Bucket");
+        def.define(KEY_TEMPLATE, Type.STRING, KEY_TEMPLATE_DEFAULT, TEMPLATE_VALIDATOR, Importance.HIGH,
+                "Object key of each batch. Time placeholders use the record timestamp (UTC); field placeholders "
+                        + "read the record value, so e.g. {event_type} partitions by a field. {kafka.start_offset} "
+                        + "is the offset of the object's first record, zero-padded to " + START_OFFSET_DIGITS
+                        + " digits so keys sort. The format's extension (.jsonl, .jsonl.gz, .jsonl.zst, .avro) is "
+                        + "appended. Object names are a pure function of the records, which makes rewrites after "
+                        + "a crash idempotent.",
+                S3_GROUP, ++o, Width.LONG, "Object key template");
+        def.define(SSE, Type.STRING, Sse.NONE.value, enumValidator("none", "AES256", "aws:kms"), Importance.LOW,
+                "Server-side encryption requested for every object: none (bucket default), AES256 (SSE-S3) or "
+                        + "aws:kms (SSE-KMS, with " + SSE_KMS_KEY_ID + " or the account's aws/s3 key).",
+                S3_GROUP, ++o, Width.SHORT, "Server-side encryption");
+        def.define(SSE_KMS_KEY_ID, Type.STRING, null, new ConfigDef.NonEmptyString(), Importance.LOW,
+                "KMS key id or ARN for " + SSE + "=aws:kms. Only allowed with aws:kms.",
+                S3_GROUP, ++o, Width.LONG, "SSE-KMS key id");
+        def.define(UPLOAD_RETRY_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "How long one upload call (a PutObject or one part) is retried with jittered backoff on "
+                        + "throttling, 5xx and connection errors before the task gives up for now and lets Connect "
+                        + "redeliver (RetriableException). A failed multipart upload is aborted.",
+                S3_GROUP, ++o, Width.SHORT, "Upload retry timeout (ms)");
+
+        o = 0;
+        def.define(FORMAT, Type.STRING, Format.JSONL.value, enumValidator("jsonl", "avro", "parquet"),
+                Importance.HIGH,
+                "Object format. jsonl: one JSON document per line (schemaless maps and Structs; Structs as plain "
+                        + "JSON without a schema envelope). avro: Avro object container files for Struct values, "
+                        + "converted with Apicurio's AvroData; a schema change starts a new object. parquet: "
+                        + "reserved, not supported by this release (validation rejects it).",
+                FORMAT_GROUP, ++o, Width.SHORT, "Format");
+        def.define(COMPRESSION, Type.STRING, Compression.GZIP.value, enumValidator("none", "gzip", "zstd", "snappy"),
+                Importance.MEDIUM,
+                "Compression. jsonl: none, gzip (.jsonl.gz) or zstd (.jsonl.zst). avro: none, snappy or zstd as "
+                        + "Avro block codecs. Compression is deterministic, so a rewrite after a crash yields "
+                        + "byte-identical objects.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Compression");
+        def.define(COMPRESSION_LEVEL, Type.INT, -1, ConfigDef.Range.between(-1, 22), Importance.LOW,
+                "Compression level; -1 is the codec default (gzip 6, zstd 3). gzip accepts 1-9, zstd 1-22.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Compression level");
+        def.define(NULL_VALUES, Type.STRING, NullBehavior.IGNORE.value, enumValidator("ignore", "fail"),
+                Importance.LOW,
+                "Records with a null value (tombstones): ignore skips them (their offsets still commit); fail "
+                        + "sends them to the dead letter queue when one is configured, else fails the task.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Null values");
+
+        o = 0;
+        def.define(FLUSH_SIZE, Type.INT, 10_000, ConfigDef.Range.between(1, 100_000_000), Importance.HIGH,
+                "Records per topic-partition batch: a batch ends after this many consumed records and its "
+                        + "objects (one per distinct key) are uploaded.",
+                ROTATION_GROUP, ++o, Width.SHORT, "Flush size (records)");
+        def.define(ROTATE_INTERVAL_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "Record-time rotation: a batch covers one interval of record timestamps, aligned on multiples "
+                        + "of this value since the epoch; a record of another interval starts a new batch. 0 "
+                        + "disables. Keeps exactly-once, but an idle partition's batch stays open until its next "
+                        + "record arrives (see " + ROTATE_SCHEDULE_INTERVAL_MS + ").",
+                ROTATION_GROUP, ++o, Width.SHORT, "Rotate interval, record time (ms)");
+        def.define(ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "Wall-clock rotation: a batch open longer than this is uploaded even if incomplete. Bounds "
+                        + "latency on idle partitions but GIVES UP EXACTLY-ONCE: boundaries then depend on timing, "
+                        + "so after a crash records may be written again under different keys (at-least-once). "
+                        + "0 disables.",
+                ROTATION_GROUP, ++o, Width.SHORT, "Rotate interval, wall clock (ms)");
+        def.define(OBJECT_MAX_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.between(1024, 5L << 40), Importance.LOW,
+                "A batch also ends when its serialized (uncompressed) records reach this many bytes, a "
+                        + "deterministic size rotation.",
+                ROTATION_GROUP, ++o, Width.SHORT, "Max batch bytes");
+
+        o = 0;
+        def.define(PART_SIZE, Type.INT, 8 * 1024 * 1024, ConfigDef.Range.atLeast(MIN_PART_SIZE), Importance.LOW,
+                "Multipart upload part size in bytes (at least 5 MiB, S3's minimum). Objects smaller than one "
+                        + "part are sent with one PutObject. One part buffer is held in memory while uploading.",
+                MEMORY_GROUP, ++o, Width.SHORT, "Part size (bytes)");
+        def.define(BUFFER_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(MIN_PART_SIZE + (1L << 20)),
+                Importance.MEDIUM,
+                "Upper bound of the task's heap for record data, whatever the number of open partitions: one "
+                        + "part buffer plus the in-memory tails of open batches. When the tails exceed the rest, "
+                        + "the largest are spilled to local files under " + SPILL_DIR + ". Must exceed "
+                        + PART_SIZE + " by at least 1 MiB.",
+                MEMORY_GROUP, ++o, Width.SHORT, "Task buffer limit (bytes)");
+        def.define(SPILL_DIR, Type.STRING, "", null, Importance.LOW,
+                "Directory for spill files; empty means java.io.tmpdir. Each task uses its own subdirectory and "
+                        + "deletes it on stop.",
+                MEMORY_GROUP, ++o, Width.LONG, "Spill directory");
+        return AwsConfig.addTo(def);
+    }
+
+    /** A copy of the ConfigDef (connector key docs are generated from it). */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
+    }
+
+    public S3ArchiveSinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        String err = compatibilityError(format(), compression(), sse(), getString(SSE_KMS_KEY_ID));
+        if (err != null) {
+            throw new ConfigException(err);
+        }
+        if (bufferMaxBytes() < partSize() + (1L << 20)) {
+            throw new ConfigException(BUFFER_MAX_BYTES + " must exceed " + PART_SIZE + " by at least 1 MiB");
+        }
+    }
+
+    /** The cross-field rule of format/compression/SSE, or null when the combination is fine. */
+    static String compatibilityError(Format format, Compression compression, Sse sse, String kmsKeyId) {
+        if (format == Format.PARQUET) {
+            return "s3.format=parquet is not supported by this release; use avro or jsonl";
+        }
+        if (format == Format.JSONL && compression == Compression.SNAPPY) {
+            return "jsonl objects support s3.compression none, gzip or zstd (snappy has no standard stream "
+                    + "format for line files)";
+        }
+        if (format == Format.AVRO && compression == Compression.GZIP) {
+            return "avro objects support s3.compression none, snappy or zstd (Avro block codecs)";
+        }
+        if (kmsKeyId != null && sse != Sse.KMS) {
+            return SSE_KMS_KEY_ID + " is only used with " + SSE + "=aws:kms";
+        }
+        return null;
+    }
+
+    public String bucket() {
+        return getString(BUCKET);
+    }
+
+    public KeyTemplate keyTemplate() {
+        return KeyTemplate.parse(getString(KEY_TEMPLATE), List.of(START_OFFSET_VAR));
+    }
+
+    public Format format() {
+        return Format.parse(getString(FORMAT));
+    }
+
+    public Compression compression() {
+        return Compression.parse(getString(COMPRESSION));
+    }
+
+    public int compressionLevel() {
+        return getInt(COMPRESSION_LEVEL);
+    }
+
+    public NullBehavior nullBehavior() {
+        return NullBehavior.parse(getString(NULL_VALUES));
+    }
+
+    public Sse sse() {
+        return Sse.parse(getString(SSE));
+    }
+
+    public Optional<String> kmsKeyId() {
+        return Optional.ofNullable(getString(SSE_KMS_KEY_ID));
+    }
+
+    public int flushSize() {
+        return getInt(FLUSH_SIZE);
+    }
+
+    public Duration rotateInterval() {
+        return Duration.ofMillis(getLong(ROTATE_INTERVAL_MS));
+    }
+
+    public Duration rotateScheduleInterval() {
+        return Duration.ofMillis(getLong(ROTATE_SCHEDULE_INTERVAL_MS));
+    }
+
+    public long objectMaxBytes() {
+        return getLong(OBJECT_MAX_BYTES);
+    }
+
+    public int partSize() {
+        return getInt(PART_SIZE);
+    }
+
+    public long bufferMaxBytes() {
+        return getLong(BUFFER_MAX_BYTES);
+    }
+
+    public String spillDir() {
+        String d = getString(SPILL_DIR);
+        return d == null || d.isBlank() ? System.getProperty("java.io.tmpdir") : d;
+    }
+
+    public Duration uploadRetryTimeout() {
+        return Duration.ofMillis(getLong(UPLOAD_RETRY_TIMEOUT_MS));
+    }
+
+    /** The object key suffix of this format and compression, e.g. ".jsonl.gz". */
+    public String extension() {
+        Format f = format();
+        return f == Format.JSONL ? f.extension + compression().jsonlSuffix : f.extension;
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

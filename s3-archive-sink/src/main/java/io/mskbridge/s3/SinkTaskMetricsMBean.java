@@ -1,0 +1,22 @@
+package io.mskbridge.s3;
+
+/** JMX view of one S3 archive sink task ({@code kafka.connect.mskbridge:type=s3-sink-task-metrics,...}). */
+public interface SinkTaskMetricsMBean {
+    long getObjectsWritten();
+
+    long getBytesWritten();
+
+    long getRecordsWritten();
+
+    long getUploadRetries();
+
+    long getUploadFailures();
+
+    long getBufferedBytes();
+
+    long getBufferLimitBytes();
+
+    long getSpilledBytes();
+
+    int getOpenObjects();
+}

@@ -1,0 +1,219 @@
+package io.mskbridge.s3.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mskbridge.harness.ConnectCluster;
+import io.mskbridge.harness.ConnectRest;
+import io.mskbridge.harness.HarnessEnv;
+import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.S3ProxyServer;
+import io.mskbridge.harness.TestAws;
+import io.mskbridge.harness.Waits;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The connector in real Connect 3.7 worker JVMs (-Xmx512m) loading the module from plugin.path: validation
+ * against the bucket, every record exactly once after repeated SIGKILLs of workers, and 1,000 open
+ * partitions in one task with the worker's peak heap reported from its GC log.
+ */
+@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "mskbridge.module.jar", matches = ".+")
+class S3ArchiveSinkIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path GC_DIR = HarnessEnv.newWorkDir("s3-gc");
+
+    @RegisterExtension
+    static final S3ProxyServer S3 = new S3ProxyServer();
+
+    @RegisterExtension
+    static final ConnectCluster CONNECT = cluster();
+
+    /** Only failsafe (after package) provides the module jar; a surefire run with -Dtest=... skips this class. */
+    private static ConnectCluster cluster() {
+        ConnectCluster c = new ConnectCluster(2).withWorkerJvmArg("-Xmx512m")
+                .withWorkerJvmArg("-Xlog:gc:file=" + GC_DIR.resolve("gc-%p.log"));
+        return System.getProperty("mskbridge.module.jar") == null ? c : c.withPluginPath(PluginDirs.ofModule("mskbridge-s3"));
+    }
+
+    private static Map<String, String> config(String bucket, String topic) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", "io.mskbridge.s3.S3ArchiveSinkConnector");
+        c.put("topics", topic);
+        c.put("s3.bucket", bucket);
+        c.put("aws.endpoint.url", S3.endpoint().toString());
+        c.put("aws.region", "us-east-1");
+        c.put("aws.credentials.provider", "static");
+        c.put("aws.access.key.id", TestAws.ACCESS_KEY);
+        c.put("aws.secret.access.key", TestAws.SECRET_KEY);
+        return c;
+    }
+
+    private static Map<String, Object> event(int p, long i) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("id", "e-" + p + "-" + i);
+        m.put("event_type", i % 3 == 0 ? "order" : "click");
+        m.put("n", i);
+        return m;
+    }
+
+    @Test
+    void validationChecksTheBucket() {
+        S3.client().createBucket(b -> b.bucket("validate-ok"));
+        Map<String, String> c = config("validate-ok", "x");
+        c.put("name", "s3-validate");
+        assertThat(ConnectRest.errors(CONNECT.rest().validate("io.mskbridge.s3.S3ArchiveSinkConnector", c))).isEmpty();
+        c.put("s3.bucket", "no-such-bucket");
+        c.put("s3.format", "avro");
+        assertThat(ConnectRest.errors(CONNECT.rest().validate("io.mskbridge.s3.S3ArchiveSinkConnector", c)))
+                .containsOnlyKeys("s3.compression");
+        c.put("s3.compression", "zstd");
+        assertThat(ConnectRest.errors(CONNECT.rest().validate("io.mskbridge.s3.S3ArchiveSinkConnector", c)))
+                .hasEntrySatisfying("s3.bucket", m -> assertThat(m.toString()).contains("does not exist"));
+    }
+
+    @Test
+    void everyRecordLandsExactlyOnceAcrossRepeatedWorkerCrashes() throws Exception {
+        String bucket = "crash-it";
+        S3.client().createBucket(b -> b.bucket(bucket));
+        String topic = "archive";
+        int partitions = 4;
+        int perRound = 1250;
+        int rounds = 4;
+        CONNECT.kafka().createTopic(topic, partitions);
+        Map<String, String> c = config(bucket, topic);
+        c.put("tasks.max", "2");
+        c.put("flush.size", "500");
+        c.put("s3.key.template", "processed/{time:yyyy/MM/dd/HH}/{event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        CONNECT.rest().putConnector("s3-crash", c);
+        CONNECT.rest().awaitRunning("s3-crash", 2, Duration.ofSeconds(90));
+
+        Map<String, JsonNode> produced = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = CONNECT.kafka().producer(Map.of())) {
+            for (int round = 0; round < rounds; round++) {
+                for (int p = 0; p < partitions; p++) {
+                    for (long i = (long) round * perRound; i < (long) (round + 1) * perRound; i++) {
+                        Map<String, Object> e = event(p, i);
+                        produced.put((String) e.get("id"), JSON.readTree(JSON.writeValueAsBytes(e)));
+                        producer.send(new ProducerRecord<>(topic, p, null, JSON.writeValueAsBytes(e)));
+                    }
+                }
+                producer.flush();
+                Thread.sleep(2500); // let part of it be archived and part sit in open batches
+                String worker = CONNECT.rest().status("s3-crash").path("tasks").get(round % 2).path("worker_id").asText();
+                ConnectCluster.Worker victim = CONNECT.workers().stream().filter(w -> worker.endsWith(":" + w.port()))
+                        .findFirst().orElse(CONNECT.workers().get(0));
+                CONNECT.killWorker(victim);
+                CONNECT.addWorker();
+            }
+        }
+        int expectedObjects = partitions * rounds * perRound / 500 * 2; // two event types per batch
+        Waits.until(expectedObjects + " objects", Duration.ofSeconds(240),
+                () -> listAll(bucket).size() >= expectedObjects);
+
+        Map<String, Integer> copies = new HashMap<>();
+        for (S3Object o : listAll(bucket)) {
+            ResponseBytes<GetObjectResponse> b = S3.client().getObjectAsBytes(r -> r.bucket(bucket).key(o.key()));
+            String[] lines = gunzip(b.asByteArray()).split("\n");
+            Map<String, String> meta = b.response().metadata();
+            assertThat(lines).hasSize(Integer.parseInt(meta.get("mskbridge-record-count")));
+            Matcher m = Pattern.compile("\\+(\\d+)\\+(\\d{20})\\.jsonl\\.gz$").matcher(o.key());
+            assertThat(m.find()).isTrue();
+            assertThat(Long.parseLong(m.group(2))).isEqualTo(Long.parseLong(meta.get("mskbridge-first-offset")));
+            for (String l : lines) {
+                JsonNode n = JSON.readTree(l);
+                String id = n.path("id").asText();
+                assertThat(n).as("value of %s", id).isEqualTo(produced.get(id));
+                assertThat(id).startsWith("e-" + m.group(1) + "-");
+                copies.merge(id, 1, Integer::sum);
+            }
+        }
+        assertThat(copies.size()).as("distinct records archived").isEqualTo(produced.size());
+        assertThat(copies.values()).as("copies per record").containsOnly(1);
+        assertThat(S3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    @Test
+    void thousandPartitionsInOneTaskUnder512MiBHeap() throws Exception {
+        String bucket = "many-it";
+        S3.client().createBucket(b -> b.bucket(bucket));
+        String topic = "many";
+        int partitions = 1000;
+        int perPartition = 30;
+        CONNECT.kafka().createTopic(topic, partitions);
+        try (KafkaProducer<byte[], byte[]> producer = CONNECT.kafka().producer(Map.of())) {
+            for (long i = 0; i < perPartition; i++) {
+                for (int p = 0; p < partitions; p++) {
+                    Map<String, Object> e = event(p, i);
+                    e.put("pad", "z".repeat(300));
+                    producer.send(new ProducerRecord<>(topic, p, null, JSON.writeValueAsBytes(e)));
+                }
+            }
+        }
+        Map<String, String> c = config(bucket, topic);
+        c.put("tasks.max", "1");
+        c.put("flush.size", String.valueOf(perPartition));
+        c.put("s3.part.size", String.valueOf(5 << 20));
+        c.put("s3.buffer.max.bytes", String.valueOf(8 << 20));
+        long t0 = System.nanoTime();
+        CONNECT.rest().putConnector("s3-many", c);
+        Waits.until(partitions + " objects", Duration.ofSeconds(300), () -> listAll(bucket).size() >= partitions);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        assertThat(CONNECT.rest().status("s3-many").path("tasks").get(0).path("state").asText()).isEqualTo("RUNNING");
+        System.out.printf("1000 partitions x %d records: %d objects in %.1f s; worker peak heap (GC log) %d MiB of 512%n",
+                perPartition, listAll(bucket).size(), secs, peakHeapMiB());
+    }
+
+    private static List<S3Object> listAll(String bucket) {
+        List<S3Object> out = new java.util.ArrayList<>();
+        S3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach(out::add);
+        return out;
+    }
+
+    private static String gunzip(byte[] b) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Largest "before" heap of any GC in any worker's log, e.g. "Pause Young ... 180M->40M(512M)". */
+    static long peakHeapMiB() throws IOException {
+        Pattern p = Pattern.compile("(\\d+)M->\\d+M\\(\\d+M\\)");
+        long max = 0;
+        try (Stream<Path> files = Files.list(GC_DIR)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                for (String l : Files.readAllLines(f)) {
+                    Matcher m = p.matcher(l);
+                    if (m.find()) {
+                        max = Math.max(max, Long.parseLong(m.group(1)));
+                    }
+                }
+            }
+        }
+        return max;
+    }
+}
