@@ -209,7 +209,7 @@ final class AttributeValues {
         BigDecimal stripped = bd.stripTrailingZeros();
         if (stripped.precision() > 38) {
             throw new Unwritable(path, "the number " + abbreviate(bd.toString()) + " has "
-                    + stripped.precision() + " significant digits; DynamoDB stores at most 38");
+                    + stripped.precision() + " significant digits; DynamoDB stores at most 38 significant digits");
         }
         long exponent = (long) stripped.precision() - stripped.scale() - 1;
         if (exponent > 125 || exponent < -130) {

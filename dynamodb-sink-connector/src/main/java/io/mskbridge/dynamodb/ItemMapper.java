@@ -78,10 +78,17 @@ final class ItemMapper {
      * @return the write, or null for a tombstone that is skipped ({@code dynamodb.delete.on.tombstone=false})
      * @throws UnwritableRecordException when the record cannot be written; the message names the field
      */
-    WriteOp map(SinkRecord record) {
-        boolean tombstone = record.value() == null;
+    WriteOp map(SinkRecord original) {
+        boolean tombstone = original.value() == null;
         if (tombstone && !deleteOnTombstone) {
             return null;
+        }
+        // Key templates read fields, so a JSON string is parsed first; the original record is what gets reported.
+        SinkRecord record = original;
+        Object value = tombstone ? null : structOrMap(original);
+        if (original.value() instanceof String) {
+            record = original.newRecord(original.topic(), original.kafkaPartition(), original.keySchema(),
+                    original.key(), null, value, original.timestamp());
         }
         String tableName = render(record, table, "table (" + DynamoDbSinkConfig.TABLE + ")");
         if (!DynamoDbSinkConfig.TABLE_NAME.matcher(tableName).matches()) {
@@ -101,12 +108,12 @@ final class ItemMapper {
         ItemKey itemKey = new ItemKey(tableName, pk, sk);
         if (tombstone) {
             return new WriteOp(itemKey, WriteRequest.builder()
-                    .deleteRequest(DeleteRequest.builder().key(key).build()).build(), record, false);
+                    .deleteRequest(DeleteRequest.builder().key(key).build()).build(), original, false);
         }
 
         Map<String, AttributeValue> item;
         try {
-            item = values.item(structOrMap(record), record.valueSchema());
+            item = values.item(value, record.valueSchema());
         } catch (AttributeValues.Unwritable e) {
             throw new UnwritableRecordException(record, e.field(), e.getMessage());
         }
@@ -135,7 +142,7 @@ final class ItemMapper {
                     + " bytes, over DynamoDB's 400 KB item limit; its largest attribute is named in 'field'");
         }
         return new WriteOp(itemKey, WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build(),
-                record, true);
+                original, true);
     }
 
     private Object structOrMap(SinkRecord record) {
