@@ -90,6 +90,7 @@ class DynamoDbSinkIT {
 
     private static Map<String, String> config(String topic, String table, String endpoint) {
         Map<String, String> c = new HashMap<>();
+        c.put("name", "validate-" + table);
         c.put("connector.class", CONNECTOR);
         c.put("tasks.max", "1");
         c.put("topics", topic);
