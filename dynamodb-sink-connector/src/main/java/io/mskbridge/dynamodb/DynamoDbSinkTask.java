@@ -1,0 +1,180 @@
+package io.mskbridge.dynamodb;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mskbridge.aws.AwsClientFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Writes sink records to DynamoDB. {@link #put} is synchronous: when it returns, every record it was given
+ * is written (or deleted, skipped, or handed to the errant record reporter); otherwise it throws, so the
+ * offsets Connect commits after it (the default {@link #preCommit}) only ever cover durable writes.
+ *
+ * <p>Within one put(), the last record per item key wins (Kafka order), because DynamoDB rejects a batch
+ * holding the same key twice and the last write is what sequential writes would have left.
+ */
+public class DynamoDbSinkTask extends SinkTask {
+
+    private static final Logger log = LoggerFactory.getLogger(DynamoDbSinkTask.class);
+
+    /** Task config key carrying the task number (for the metrics MBean name). */
+    static final String TASK_ID = "mskbridge.task.id";
+
+    private DynamoDbSinkConfig config;
+    private ItemMapper mapper;
+    private BatchWriter writer;
+    private AwsClientFactory factory;
+    private final DynamoDbSinkTaskMetrics metrics = new DynamoDbSinkTaskMetrics();
+    private ErrantRecordReporter reporter;
+    private final DynamoDbClient injectedClient;
+
+    public DynamoDbSinkTask() {
+        this(null);
+    }
+
+    /** For tests: a client to use instead of one built from the AWS settings. */
+    DynamoDbSinkTask(DynamoDbClient client) {
+        this.injectedClient = client;
+    }
+
+    @Override
+    public String version() {
+        return DynamoDbSinkConnector.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new DynamoDbSinkConfig(props);
+        mapper = new ItemMapper(config);
+        DynamoDbClient client = injectedClient;
+        if (client == null) {
+            factory = new AwsClientFactory(config.aws());
+            // One connection per in-flight request, plus one for table creation and the odd straggler.
+            client = factory.dynamoDb(config.maxInFlight() + 1);
+        }
+        TableCreator creator = config.tableAutoCreate() ? new TableCreator(client, config) : null;
+        writer = new BatchWriter(client, config, metrics, creator == null ? null : creator::ensureExists,
+                System::nanoTime, Thread::sleep);
+        reporter = errantRecordReporter();
+        String connector = props.getOrDefault("name", "unknown");
+        metrics.register(connector, props.getOrDefault(TASK_ID, "0"));
+        log.info("DynamoDB sink task {}-{} started: table={}, pk={}={}, sk={}, ttl={}, deletes={}, batch={}, "
+                        + "in flight={}, retry budget={}, DLQ={}", connector, props.getOrDefault(TASK_ID, "0"),
+                config.table(), config.partitionAttribute(), config.partitionTemplate(),
+                config.sortAttribute().map(a -> a + "=" + config.sortTemplate().orElseThrow()).orElse("<none>"),
+                config.ttlAttribute().map(a -> a + "+" + config.ttl()).orElse("<none>"), config.deleteOnTombstone(),
+                config.batchSize(), config.maxInFlight(), config.retryMax(), reporter != null);
+    }
+
+    private ErrantRecordReporter errantRecordReporter() {
+        if (context == null) {
+            return null;
+        }
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            // Connect older than 2.6 has no reporter: unwritable records fail the task instead.
+            return null;
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Map<ItemKey, WriteOp> ops = new LinkedHashMap<>(records.size() * 2);
+        List<Future<Void>> reported = new ArrayList<>();
+        for (SinkRecord record : records) {
+            WriteOp op;
+            try {
+                op = mapper.map(record);
+            } catch (UnwritableRecordException e) {
+                report(record, e, reported);
+                continue;
+            }
+            if (op == null) {
+                metrics.tombstonesSkipped.increment();
+                continue;
+            }
+            if (ops.remove(op.key()) != null) {
+                metrics.duplicates.increment();
+            }
+            ops.put(op.key(), op);
+        }
+        List<BatchWriter.Rejected> rejected;
+        try {
+            rejected = writer.write(ops.values());
+        } catch (org.apache.kafka.connect.errors.RetriableException e) {
+            metrics.retriableFailures.increment();
+            log.warn("{}", e.getMessage());
+            throw e;
+        }
+        for (BatchWriter.Rejected r : rejected) {
+            report(r.op().record(), new UnwritableRecordException(r.op().record(), r.op().key().table(), r.reason()),
+                    reported);
+        }
+        // Connect waits for reported records before committing offsets too; waiting here keeps put() honest
+        // about "everything handled" and surfaces a failing DLQ producer in this put().
+        for (Future<Void> f : reported) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while waiting for the errant record reporter", e);
+            } catch (ExecutionException e) {
+                throw new ConnectException("The errant record reporter failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    private void report(SinkRecord record, UnwritableRecordException e, List<Future<Void>> reported) {
+        if (reporter == null) {
+            throw new ConnectException(e.getMessage() + ". No dead letter queue is configured (errors.tolerance=all "
+                    + "and errors.deadletterqueue.topic.name), so the task stops.", e);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("Sending to the errant record reporter: {}", e.getMessage());
+        }
+        metrics.dlq.increment();
+        reported.add(reporter.report(record, e));
+    }
+
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        // put() only returns once everything is durable, so there is nothing buffered to flush.
+    }
+
+    @Override
+    public void stop() {
+        if (writer != null) {
+            writer.close();
+        }
+        if (factory != null) {
+            factory.close();
+        }
+        metrics.close();
+        log.info("DynamoDB sink task stopped: {} items written, {} deleted, {} retries, {} to DLQ",
+                metrics.getItemsWritten(), metrics.getItemsDeleted(), metrics.getRetries(),
+                metrics.getRecordsSentToDlq());
+    }
+
+    DynamoDbSinkTaskMetrics metrics() {
+        return metrics;
+    }
+}
