@@ -233,6 +233,12 @@ public final class LocalPipeline {
                     cfg.put("aws.access.key.id", TestAws.ACCESS_KEY);
                     cfg.put("aws.secret.access.key", TestAws.SECRET_KEY);
                 }
+                if (d.isS3Sink()) {
+                    // Objects close on record-determined boundaries (exactly-once); a demo's last records would
+                    // otherwise wait for the hour to end. Small files plus a wall-clock flush show them in seconds.
+                    cfg.put("flush.size", "1000");
+                    cfg.put("rotate.schedule.interval.ms", "5000");
+                }
                 out.add(d);
             }
         }

@@ -62,8 +62,9 @@ final class Reconciler implements AutoCloseable {
     private final List<Double> qualityScores = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> appendMillis = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> appendById = new ConcurrentHashMap<>();
-    private volatile Set<String> dynamoIds = Set.of();
-    private volatile int dynamoItems;
+    /** per DynamoDB table: the ids of its items, and its item count. */
+    private final Map<String, Set<String>> dynamoIds = new ConcurrentHashMap<>();
+    private final Map<String, Integer> dynamoItems = new ConcurrentHashMap<>();
     /** per S3 sink: id → occurrences, and object count. */
     private final Map<String, Map<String, Integer>> s3Ids = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> s3Objects = new ConcurrentHashMap<>();
@@ -191,7 +192,8 @@ final class Reconciler implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             refreshStores();
             List<String> missing = problems(events, false);
-            out.printf("\r  accounted: kafka %d, dynamodb %d items, s3 %d objects; %s   ", kafkaTotal(), dynamoItems,
+            out.printf("\r  accounted: kafka %d, dynamodb %d items, s3 %d objects; %s   ", kafkaTotal(),
+                    dynamoItems.values().stream().mapToInt(Integer::intValue).sum(),
                     s3Objects.values().stream().mapToInt(Set::size).sum(), missing.isEmpty() ? "all there" : missing.size() + " gaps");
             out.flush();
             if (missing.isEmpty()) {
@@ -209,17 +211,38 @@ final class Reconciler implements AutoCloseable {
     }
 
     private void refreshStores() {
+        for (String table : tables()) {
+            scanDynamo(table);
+        }
         for (LocalPipeline.Deployment d : deployments) {
-            if (d.isDynamoSink()) {
-                scanDynamo(d);
-            } else if (d.isS3Sink()) {
+            if (d.isS3Sink()) {
                 scanS3(d);
             }
         }
     }
 
-    private void scanDynamo(LocalPipeline.Deployment d) {
-        String table = d.config().getOrDefault("dynamodb.table", LocalPipeline.TABLE);
+    private static String tableOf(LocalPipeline.Deployment d) {
+        return d.config().getOrDefault("dynamodb.table", LocalPipeline.TABLE);
+    }
+
+    private Set<String> tables() {
+        Set<String> out = new LinkedHashSet<>();
+        deployments.stream().filter(LocalPipeline.Deployment::isDynamoSink).forEach(d -> out.add(tableOf(d)));
+        return out;
+    }
+
+    /** Several sinks may write one table (the seed kept every event in one): expect the union of their topics. */
+    private Map<String, Set<String>> expectedPerTable(Map<String, Set<String>> exp) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (LocalPipeline.Deployment d : deployments) {
+            if (d.isDynamoSink()) {
+                out.computeIfAbsent(tableOf(d), k -> new HashSet<>()).addAll(expectedForSink(d, exp));
+            }
+        }
+        return out;
+    }
+
+    private void scanDynamo(String table) {
         Set<String> ids = new HashSet<>();
         int items = 0;
         Map<String, AttributeValue> start = null;
@@ -235,8 +258,8 @@ final class Reconciler implements AutoCloseable {
             }
             start = resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty() ? resp.lastEvaluatedKey() : null;
         } while (start != null);
-        dynamoIds = ids;
-        dynamoItems = items;
+        dynamoIds.put(table, ids);
+        dynamoItems.put(table, items);
     }
 
     private static String literalPrefix(String template) {
@@ -280,16 +303,17 @@ final class Reconciler implements AutoCloseable {
         for (Map.Entry<String, Set<String>> e : exp.entrySet()) {
             compare(out, "Kafka topic " + e.getKey(), e.getValue(), kafkaIds.getOrDefault(e.getKey(), Map.of()), detailed);
         }
+        for (Map.Entry<String, Set<String>> t : expectedPerTable(exp).entrySet()) {
+            Map<String, Integer> got = new HashMap<>();
+            dynamoIds.getOrDefault(t.getKey(), Set.of()).forEach(id -> got.put(id, 1));
+            compare(out, "DynamoDB table " + t.getKey(), t.getValue(), got, detailed);
+            int items = dynamoItems.getOrDefault(t.getKey(), 0);
+            if (items != got.size()) {
+                out.add("DynamoDB table " + t.getKey() + ": " + (items - got.size()) + " items without an id");
+            }
+        }
         for (LocalPipeline.Deployment d : deployments) {
-            if (d.isDynamoSink()) {
-                Set<String> want = expectedForSink(d, exp);
-                Map<String, Integer> got = new HashMap<>();
-                dynamoIds.forEach(id -> got.put(id, 1));
-                compare(out, "DynamoDB (" + d.name() + ")", want, got, detailed);
-                if (dynamoItems != dynamoIds.size()) {
-                    out.add("DynamoDB (" + d.name() + "): " + (dynamoItems - dynamoIds.size()) + " items without an id");
-                }
-            } else if (d.isS3Sink()) {
+            if (d.isS3Sink()) {
                 compare(out, "S3 (" + d.name() + ")", expectedForSink(d, exp), s3Ids.getOrDefault(d.name(), Map.of()), detailed);
             }
         }
@@ -345,11 +369,14 @@ final class Reconciler implements AutoCloseable {
         }
         r.kafkaValid = topics.stream().filter(t -> !t.endsWith(".invalid")).mapToInt(t -> kafkaIds.getOrDefault(t, Map.of()).size()).sum();
         r.kafkaInvalid = topics.stream().filter(t -> t.endsWith(".invalid")).mapToInt(t -> kafkaIds.getOrDefault(t, Map.of()).size()).sum();
+        for (Map.Entry<String, Set<String>> t : expectedPerTable(exp).entrySet()) {
+            String sinks = deployments.stream().filter(d -> d.isDynamoSink() && tableOf(d).equals(t.getKey()))
+                    .map(LocalPipeline.Deployment::name).collect(java.util.stream.Collectors.joining(", "));
+            r.stores.add(String.format("DynamoDB %-28s %7d items (expected %d) from %s", t.getKey(), dynamoItems.getOrDefault(t.getKey(), 0),
+                    t.getValue().size(), sinks));
+        }
         for (LocalPipeline.Deployment d : deployments) {
-            if (d.isDynamoSink()) {
-                r.stores.add(String.format("DynamoDB %-28s %7d items (expected %d) in %s", d.name(), dynamoItems, expectedForSink(d, exp).size(),
-                        d.config().getOrDefault("dynamodb.table", LocalPipeline.TABLE)));
-            } else if (d.isS3Sink()) {
+            if (d.isS3Sink()) {
                 int records = s3Ids.getOrDefault(d.name(), Map.of()).values().stream().mapToInt(Integer::intValue).sum();
                 int objects = s3Objects.getOrDefault(d.name(), Set.of()).size();
                 r.stores.add(String.format("S3       %-28s %7d records (expected %d) in %d objects (the seed: %d objects)", d.name(), records,
