@@ -32,7 +32,8 @@ import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.aws.Version;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import io.mskbridge.aws.Backoff;
+import io.mskbridge.aws.Retry;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -110,7 +111,10 @@ public class KinesisSourceConnector extends SourceConnector {
             aws = new AwsClientFactory(AwsSettings.from(config));
             kinesis = aws.kinesis(2);
         }
-        assignment = discover(true);
+        // Throttling or a blip at start must not fail the connector: retry for a minute, then let Connect show it.
+        assignment = Retry.builder(new Backoff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5)))
+                .deadline(java.time.Duration.ofSeconds(60)).build()
+                .call("Listing the shards of " + config.streamNames(), () -> discover(true));
         log.info("Kinesis source {}: streams {}, {} assignable shard(s): {}", props.get("name"), config.streamNames(),
                 assignment.size(), ShardSpec.encodeAll(assignment));
         discovery = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -284,7 +288,6 @@ public class KinesisSourceConnector extends SourceConnector {
                     : factory.kinesis(1, b -> b.overrideConfiguration(factory.overrideConfiguration().toBuilder()
                             .apiCallTimeout(c.validateTimeout())
                             .apiCallAttemptTimeout(c.validateTimeout())
-                            .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .build()));
             Future<?> f = ex.submit(() -> {
                 for (String stream : c.streamNames()) {
