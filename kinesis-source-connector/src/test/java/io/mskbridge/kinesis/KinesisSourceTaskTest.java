@@ -292,4 +292,22 @@ class KinesisSourceTaskTest {
         assertThat(queued).isBetween(10L, 15L);
         assertThat(pollUntil(200, 30_000)).hasSize(200);
     }
+
+    @Test
+    void aggregatedRecordsAreSplitAndAResumeSkipsTheDeliveredSubRecords() throws Exception {
+        kinesis.shard("shardId-0", null);
+        byte[] agg = java.util.Base64.getDecoder().decode(DeaggregatorTest.fixtures().get(0).path("data").asText());
+        var aggregate = kinesis.put("shardId-0", "user0", agg);
+        kinesis.put("shardId-0", "k", json(50));
+        // Sub-records 0..2 were delivered and committed before a restart.
+        committed.put(Offsets.partition(STREAM, "shardId-0"), Offsets.offset(aggregate.sequenceNumber(), 2, false));
+        start(props(STREAM + "/shardId-0//"));
+        List<SourceRecord> got = pollUntil(3, 10_000);
+        assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L, 50L);
+        assertThat(got).extracting(r -> (Object) r.key()).containsExactly("user0", "user1", "k");
+        assertThat(header(got.get(0), RecordConverter.H_SUB_SEQUENCE)).isEqualTo("3");
+        assertThat(header(got.get(0), RecordConverter.H_SEQUENCE)).isEqualTo(aggregate.sequenceNumber());
+        assertThat(off(got.get(1), "sub_sequence")).isEqualTo(4L);
+        assertThat(got.get(2).headers().lastWithName(RecordConverter.H_SUB_SEQUENCE)).isNull();
+    }
 }
