@@ -306,8 +306,9 @@ public class KinesisSourceTask extends SourceTask {
                 sizes[i] = u.sizeInBytes();
                 bytes += sizes[i];
             }
-            queue.addAll(batch, sizes);
+            // Metrics first: once in the queue, records can be polled (and observed) before we get further.
             metrics.recordBatch(stats, batch.size(), bytes, resp.millisBehindLatest());
+            queue.addAll(batch, sizes);
             if (!users.isEmpty()) {
                 UserRecord last = users.get(users.size() - 1);
                 lastSequence = last.sequenceNumber();

@@ -17,6 +17,7 @@ import javax.management.MBeanInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import org.apache.kafka.common.utils.Sanitizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ final class TaskMetrics implements DynamicMBean, AutoCloseable {
 
     static ObjectName objectName(String connector, String task) throws Exception {
         return new ObjectName("kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector="
-                + ObjectName.quote(connector) + ",task=" + ObjectName.quote(task));
+                + Sanitizer.jmxSanitize(connector) + ",task=" + Sanitizer.jmxSanitize(task));
     }
 
     void register(String connector, String task) {

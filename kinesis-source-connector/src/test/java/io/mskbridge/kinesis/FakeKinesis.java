@@ -150,6 +150,23 @@ final class FakeKinesis implements KinesisClient {
         }
     }
 
+    volatile RuntimeException describeFailure;
+
+    @Override
+    public software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse describeStreamSummary(
+            software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest r) {
+        if (describeFailure != null) {
+            throw describeFailure;
+        }
+        if (!stream.equals(r.streamName())) {
+            throw software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException.builder().statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException")
+                            .errorMessage("Stream " + r.streamName() + " not found").build())
+                    .build();
+        }
+        return software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse.builder().build();
+    }
+
     @Override
     public String serviceName() {
         return "kinesis";

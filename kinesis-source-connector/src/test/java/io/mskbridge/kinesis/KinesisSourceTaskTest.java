@@ -310,4 +310,27 @@ class KinesisSourceTaskTest {
         assertThat(off(got.get(1), "sub_sequence")).isEqualTo(4L);
         assertThat(got.get(2).headers().lastWithName(RecordConverter.H_SUB_SEQUENCE)).isNull();
     }
+
+    @Test
+    void taskMetricsAreAJmxMBeanWithPerShardLagAndCounts() throws Exception {
+        kinesis.shard("shardId-0", null);
+        for (int i = 0; i < 10; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put(KinesisSourceConfig.TASK_ID, "3");
+        start(p);
+        assertThat(pollUntil(10, 10_000)).hasSize(10);
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName(
+                "kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=unit,task=3");
+        assertThat(server.isRegistered(name)).isTrue();
+        assertThat(server.getAttribute(name, "records-read-total")).isEqualTo(10L);
+        assertThat(server.getAttribute(name, STREAM + ".shardId-0.records-read")).isEqualTo(10L);
+        assertThat(server.getAttribute(name, STREAM + ".shardId-0.millis-behind-latest")).isEqualTo(0L);
+        assertThat((Long) server.getAttribute(name, STREAM + ".shardId-0.bytes-read")).isPositive();
+        task.stop();
+        task = null;
+        assertThat(server.isRegistered(name)).isFalse();
+    }
 }
