@@ -335,8 +335,10 @@ public class KinesisSourceTask extends SourceTask {
         private String acquireIterator() {
             if (lastSequence != null) {
                 if (!trimChecked) {
+                    boolean trimmed = trimmed(lastSequence);
+                    // Only a completed check counts: a throttled one is retried with the next acquisition.
                     trimChecked = true;
-                    if (trimmed(lastSequence)) {
+                    if (trimmed) {
                         return onTrimmed(null);
                     }
                 }

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /**
  * The connector in real Connect 3.7.2 worker JVMs (exactly-once source enabled, plugin loaded from
  * plugin.path) against the Kinesis emulator: exactly-once across a worker SIGKILL and a new worker JVM,
- * split + merge mid-stream, 30% faults through the fault proxy, and validate().
+ * split + merge mid-stream, 30% faults (throttling, 5xx, resets) plus ExpiredIteratorException on 5% of
+ * GetRecords through the fault proxy, and validate().
  */
 class KinesisSourceIT {
 
@@ -132,7 +133,8 @@ class KinesisSourceIT {
         KinesisClient k = KINESIS.client();
         CONNECT.kafka().createTopic(stream, 1);
         put(k, stream, 0, 300);
-        try (FaultProxy proxy = new FaultProxy(KINESIS.endpoint(), FaultProxy.Service.KINESIS).mixedFaults(0.3)) {
+        try (FaultProxy proxy = new FaultProxy(KINESIS.endpoint(), FaultProxy.Service.KINESIS).mixedFaults(0.3)
+                .expiredIteratorRate(0.05)) {
             proxy.start();
             Map<String, String> c = connector(stream, proxy.endpoint(), 2);
             // SDK retries off: every fault reaches the connector's own backoff and iterator re-acquisition.
@@ -145,6 +147,7 @@ class KinesisSourceIT {
             sleep(3000);
             List<ConsumerRecord<byte[], byte[]>> got = readAll(stream, 10_000, Duration.ofSeconds(5));
             assertThat(proxy.faults()).as("faults injected").isGreaterThan(10);
+            assertThat(proxy.expiredIterators()).as("ExpiredIteratorException injected").isPositive();
             assertExactlyOnceInKeyOrder(got, 400);
             assertThat(CONNECT.rest().status("faults").path("tasks").toString()).doesNotContain("FAILED");
             CONNECT.rest().deleteConnector("faults");
