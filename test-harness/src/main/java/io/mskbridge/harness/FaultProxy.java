@@ -39,7 +39,7 @@ public class FaultProxy extends ManagedServer {
     public enum Service { KINESIS, DYNAMODB, S3 }
 
     /** One kind of injected fault. */
-    public enum Fault { THROTTLE, SERVER_ERROR, RESET, RESET_AFTER_UPSTREAM, LATENCY }
+    public enum Fault { THROTTLE, SERVER_ERROR, RESET, RESET_AFTER_UPSTREAM, LATENCY, EXPIRED_ITERATOR }
 
     /** What the proxy saw of a request, for {@link #onlyFor(Predicate)} filters. */
     public record Request(String method, String path, List<String[]> headers) {
@@ -68,6 +68,7 @@ public class FaultProxy extends ManagedServer {
     private volatile double resetRate;
     private volatile double resetAfterUpstreamRate;
     private volatile double latencyRate;
+    private volatile double expiredIteratorRate;
     private volatile Duration latency = Duration.ofMillis(200);
     private volatile Predicate<Request> filter = r -> true;
 
@@ -76,6 +77,7 @@ public class FaultProxy extends ManagedServer {
     private final AtomicLong serverErrors = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
     private final AtomicLong delayed = new AtomicLong();
+    private final AtomicLong expiredIterators = new AtomicLong();
 
     private ServerSocket server;
     private ExecutorService pool;
@@ -117,6 +119,15 @@ public class FaultProxy extends ManagedServer {
         return this;
     }
 
+    /**
+     * Kinesis only: answers this share of GetRecords calls with {@code ExpiredIteratorException} (HTTP 400), as
+     * Kinesis does for an iterator older than 5 minutes. Other requests are never picked for it.
+     */
+    public FaultProxy expiredIteratorRate(double r) {
+        expiredIteratorRate = r;
+        return this;
+    }
+
     /** Spreads {@code total} evenly over throttling, 5xx and resets (the "30% fault rate" of the issues). */
     public FaultProxy mixedFaults(double total) {
         double each = total / 3;
@@ -131,7 +142,7 @@ public class FaultProxy extends ManagedServer {
 
     /** Stops injecting faults (the proxy keeps forwarding). */
     public FaultProxy heal() {
-        throttleRate = serverErrorRate = resetRate = resetAfterUpstreamRate = latencyRate = 0;
+        throttleRate = serverErrorRate = resetRate = resetAfterUpstreamRate = latencyRate = expiredIteratorRate = 0;
         return this;
     }
 
@@ -151,13 +162,17 @@ public class FaultProxy extends ManagedServer {
         return resets.get();
     }
 
+    public long expiredIterators() {
+        return expiredIterators.get();
+    }
+
     public long delayed() {
         return delayed.get();
     }
 
     /** Total faults injected (throttles, 5xx, resets; not latency). */
     public long faults() {
-        return throttled() + serverErrors() + resets();
+        return throttled() + serverErrors() + resets() + expiredIterators();
     }
 
     public URI endpoint() {
@@ -228,6 +243,10 @@ public class FaultProxy extends ManagedServer {
         if (r < acc) {
             return Fault.LATENCY;
         }
+        acc += expiredIteratorRate;
+        if (r < acc && service == Service.KINESIS && req.target() != null && req.target().endsWith("GetRecords")) {
+            return Fault.EXPIRED_ITERATOR;
+        }
         return null;
     }
 
@@ -265,6 +284,10 @@ public class FaultProxy extends ManagedServer {
                 } else if (fault == Fault.SERVER_ERROR) {
                     serverErrors.incrementAndGet();
                     resp = serverError(req);
+                } else if (fault == Fault.EXPIRED_ITERATOR) {
+                    expiredIterators.incrementAndGet();
+                    resp = awsJson(req, 400, "ExpiredIteratorException",
+                            "Iterator expired. The iterator was created at time ... (injected)", "application/x-amz-json-1.1");
                 } else {
                     if (fault == Fault.LATENCY) {
                         delayed.incrementAndGet();

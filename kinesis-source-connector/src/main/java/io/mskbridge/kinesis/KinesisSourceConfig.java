@@ -1,0 +1,301 @@
+package io.mskbridge.kinesis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+import io.mskbridge.aws.AwsConfig;
+
+/**
+ * Configuration of {@link KinesisSourceConnector} and its tasks: which streams, where they go, where to start
+ * without a stored offset, how payloads are turned into Connect values, and the fetch/queue limits.
+ */
+public class KinesisSourceConfig extends AbstractConfig {
+
+    public static final String STREAMS_GROUP = "Kinesis streams";
+    public static final String FETCH_GROUP = "Fetching";
+
+    public static final String STREAM_NAMES = "kinesis.stream.names";
+    public static final String TOPIC = "kafka.topic";
+    public static final String POSITION = "kinesis.position";
+    public static final String POSITION_TIMESTAMP = "kinesis.position.timestamp";
+    public static final String PAYLOAD_FORMAT = "kinesis.payload.format";
+    public static final String ON_TRIMMED_OFFSET = "kinesis.on.trimmed.offset";
+    public static final String MAX_RECORDS_PER_CALL = "kinesis.max.records.per.call";
+    public static final String POLL_INTERVAL_MS = "kinesis.poll.interval.ms";
+    public static final String DISCOVERY_INTERVAL_MS = "kinesis.shard.discovery.interval.ms";
+    public static final String QUEUE_MAX_RECORDS = "kinesis.queue.max.records";
+    public static final String QUEUE_MAX_BYTES = "kinesis.queue.max.bytes";
+    public static final String FETCH_THREADS = "kinesis.fetch.threads";
+    public static final String VALIDATE_TIMEOUT_MS = "kinesis.validate.timeout.ms";
+
+    /** Internal task key: the shards a task reads, see {@link ShardAssignment}. Not user-facing. */
+    public static final String TASK_SHARDS = "kinesis.task.shards";
+    /** Internal task key: the task's index, for metrics names. */
+    public static final String TASK_ID = "kinesis.task.id";
+
+    public static final String STREAM_PLACEHOLDER = "{kinesis.stream}";
+    public static final String TOPIC_DEFAULT = STREAM_PLACEHOLDER;
+    /** Kinesis allows 5 GetRecords calls per second per shard, shared by all consumers. */
+    public static final long MIN_CALL_INTERVAL_MS = 200;
+
+    /** Where a shard without a stored offset starts. */
+    public enum Position { TRIM_HORIZON, LATEST, AT_TIMESTAMP }
+
+    /** How the Kinesis data blob becomes the Connect record value. */
+    public enum PayloadFormat { BYTES, STRING, JSON }
+
+    /** What to do when a stored offset points to data that is no longer in the stream. */
+    public enum OnTrimmedOffset { TRIM_HORIZON, FAIL }
+
+    private static final ConfigDef CONFIG_DEF = buildConfigDef();
+
+    public KinesisSourceConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    /** A fresh copy of the connector's ConfigDef, including the AWS fragment. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
+    }
+
+    private static ConfigDef buildConfigDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(STREAM_NAMES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new StreamNamesValidator(), Importance.HIGH,
+                "Names of the Kinesis data streams to read, comma-separated (e.g. maindatastream-dev,"
+                        + "iotdatastream-dev). Every shard of every stream becomes one Connect source partition.",
+                STREAMS_GROUP, ++order, Width.LONG, "Stream names");
+        def.define(TOPIC, Type.STRING, TOPIC_DEFAULT, new TopicTemplateValidator(), Importance.HIGH,
+                "Kafka topic for the records of a stream. '" + STREAM_PLACEHOLDER + "' is replaced by the stream "
+                        + "name, so the default writes stream transactiondatastream-dev to the topic of the same name.",
+                STREAMS_GROUP, ++order, Width.MEDIUM, "Topic template");
+        def.define(POSITION, Type.STRING, Position.TRIM_HORIZON.name(), new EnumValidator(Position.class),
+                Importance.MEDIUM,
+                "Where a shard with no stored offset starts: TRIM_HORIZON (oldest record still retained), LATEST "
+                        + "(records arriving after the task starts) or AT_TIMESTAMP (" + POSITION_TIMESTAMP + "). "
+                        + "Shards created by resharding while the connector runs always start at TRIM_HORIZON, "
+                        + "so no record of a child shard is skipped. Shards with a stored offset resume after it.",
+                STREAMS_GROUP, ++order, Width.SHORT, "Initial position");
+        def.define(POSITION_TIMESTAMP, Type.STRING, null, new TimestampValidator(), Importance.MEDIUM,
+                "ISO-8601 instant (e.g. 2026-11-22T04:00:00Z) for " + POSITION + "=AT_TIMESTAMP; required then, "
+                        + "rejected otherwise.",
+                STREAMS_GROUP, ++order, Width.MEDIUM, "Initial position timestamp");
+        def.define(PAYLOAD_FORMAT, Type.STRING, "bytes", new EnumValidator(PayloadFormat.class), Importance.MEDIUM,
+                "How the record data becomes the Connect value: 'bytes' (BYTES schema, as received), 'string' "
+                        + "(UTF-8 text, STRING schema) or 'json' (parsed to schemaless maps/lists, as JsonConverter "
+                        + "with schemas.enable=false does). Data that is not valid JSON is passed on as a string "
+                        + "with header kinesis.payload.error, never dropped.",
+                STREAMS_GROUP, ++order, Width.SHORT, "Payload format");
+        def.define(ON_TRIMMED_OFFSET, Type.STRING, "trim_horizon", new EnumValidator(OnTrimmedOffset.class),
+                Importance.MEDIUM,
+                "What a task does when a stored offset points to data the stream no longer holds (past its "
+                        + "retention, e.g. after the connector was stopped too long): 'trim_horizon' restarts the "
+                        + "shard at its oldest record and logs a WARN that data was lost; 'fail' fails the task so "
+                        + "an operator decides.",
+                STREAMS_GROUP, ++order, Width.SHORT, "On trimmed offset");
+
+        order = 0;
+        def.define(MAX_RECORDS_PER_CALL, Type.INT, 10_000, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+                "Limit of one GetRecords call (Kinesis allows at most 10,000 records or 10 MB per call).",
+                FETCH_GROUP, ++order, Width.SHORT, "Max records per GetRecords");
+        def.define(POLL_INTERVAL_MS, Type.LONG, 1_000L, ConfigDef.Range.atLeast(MIN_CALL_INTERVAL_MS),
+                Importance.LOW,
+                "Pause between GetRecords calls on a shard that is caught up (the last call returned fewer records "
+                        + "than the limit and MillisBehindLatest was 0). A shard that is behind is read every "
+                        + MIN_CALL_INTERVAL_MS + " ms, the 5 calls/s per shard Kinesis allows; every consumer of the "
+                        + "stream shares that limit, so raise this when other applications read the same stream.",
+                FETCH_GROUP, ++order, Width.SHORT, "Poll interval (ms)");
+        def.define(DISCOVERY_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "How often the connector lists the shards of its streams (ListShards) and reconfigures its tasks "
+                        + "when shards were added, closed and finished, or expired; also how often a task re-checks "
+                        + "whether the parents of a child shard are finished.",
+                FETCH_GROUP, ++order, Width.SHORT, "Shard discovery interval (ms)");
+        def.define(QUEUE_MAX_RECORDS, Type.INT, 20_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "Bound, in records, of a task's queue between its fetcher threads and poll(). A fetcher does not "
+                        + "call GetRecords while the queue is full, so memory stays flat however many shards a task "
+                        + "has; the queue may exceed the bound by at most one GetRecords batch.",
+                FETCH_GROUP, ++order, Width.SHORT, "Queue bound (records)");
+        def.define(QUEUE_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "Bound, in bytes of record data and partition keys, of the same queue (a GetRecords batch is at "
+                        + "most 10 MB).",
+                FETCH_GROUP, ++order, Width.SHORT, "Queue bound (bytes)");
+        def.define(FETCH_THREADS, Type.INT, 2, ConfigDef.Range.between(1, 64), Importance.LOW,
+                "Threads per task that call GetRecords for the task's shards (each shard is fetched by one thread "
+                        + "at a time, so its order is kept).",
+                FETCH_GROUP, ++order, Width.SHORT, "Fetch threads per task");
+        def.define(VALIDATE_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "Time limit of the reachability checks of validate() (each stream is described once).",
+                FETCH_GROUP, ++order, Width.SHORT, "Validation timeout (ms)");
+        return AwsConfig.addTo(def);
+    }
+
+    public List<String> streamNames() {
+        return getList(STREAM_NAMES);
+    }
+
+    /** The topic for a stream. */
+    public String topicFor(String stream) {
+        return getString(TOPIC).replace(STREAM_PLACEHOLDER, stream);
+    }
+
+    public Position position() {
+        return Position.valueOf(getString(POSITION).trim().toUpperCase(Locale.ROOT));
+    }
+
+    /** The AT_TIMESTAMP instant, or null. */
+    public Instant positionTimestamp() {
+        String s = getString(POSITION_TIMESTAMP);
+        return s == null ? null : Instant.parse(s.trim());
+    }
+
+    public PayloadFormat payloadFormat() {
+        return PayloadFormat.valueOf(getString(PAYLOAD_FORMAT).trim().toUpperCase(Locale.ROOT));
+    }
+
+    public OnTrimmedOffset onTrimmedOffset() {
+        return OnTrimmedOffset.valueOf(getString(ON_TRIMMED_OFFSET).trim().toUpperCase(Locale.ROOT));
+    }
+
+    public int maxRecordsPerCall() {
+        return getInt(MAX_RECORDS_PER_CALL);
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(getLong(POLL_INTERVAL_MS));
+    }
+
+    public Duration discoveryInterval() {
+        return Duration.ofMillis(getLong(DISCOVERY_INTERVAL_MS));
+    }
+
+    public int queueMaxRecords() {
+        return getInt(QUEUE_MAX_RECORDS);
+    }
+
+    public long queueMaxBytes() {
+        return getLong(QUEUE_MAX_BYTES);
+    }
+
+    public int fetchThreads() {
+        return getInt(FETCH_THREADS);
+    }
+
+    public Duration validateTimeout() {
+        return Duration.ofMillis(getLong(VALIDATE_TIMEOUT_MS));
+    }
+
+    /** Kinesis stream names: 1-128 characters of [a-zA-Z0-9_.-], at least one, no duplicates. */
+    static final class StreamNamesValidator implements ConfigDef.Validator {
+        private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> list = (List<String>) value;
+            if (list == null || list.isEmpty()) {
+                throw new ConfigException(name, value, "At least one stream name is required");
+            }
+            for (String s : list) {
+                if (!NAME.matcher(s).matches()) {
+                    throw new ConfigException(name, s, "Not a Kinesis stream name (1-128 of a-z A-Z 0-9 _ . -)");
+                }
+            }
+            if (list.stream().distinct().count() != list.size()) {
+                throw new ConfigException(name, value, "Stream names must be distinct");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "non-empty list of distinct Kinesis stream names";
+        }
+    }
+
+    /** A topic name that may contain {kinesis.stream} and no other placeholder. */
+    static final class TopicTemplateValidator implements ConfigDef.Validator {
+        private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*}");
+        private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]+");
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = (String) value;
+            if (s == null || s.isBlank()) {
+                throw new ConfigException(name, value, "Must not be empty");
+            }
+            Matcher m = PLACEHOLDER.matcher(s);
+            while (m.find()) {
+                if (!m.group().equals(STREAM_PLACEHOLDER)) {
+                    throw new ConfigException(name, value, "Unknown placeholder " + m.group()
+                            + "; only " + STREAM_PLACEHOLDER + " is supported");
+                }
+            }
+            String literal = s.replace(STREAM_PLACEHOLDER, "x");
+            if (!TOPIC_CHARS.matcher(literal).matches() || literal.length() > 249) {
+                throw new ConfigException(name, value, "Not a valid Kafka topic name template");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Kafka topic name, may contain " + STREAM_PLACEHOLDER;
+        }
+    }
+
+    /** Case-insensitive enum names; toString lists the choices for the docs. */
+    static final class EnumValidator implements ConfigDef.Validator {
+        private final List<String> choices;
+
+        EnumValidator(Class<? extends Enum<?>> type) {
+            this.choices = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.toList());
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value == null ? "" : ((String) value).trim().toUpperCase(Locale.ROOT);
+            if (!choices.contains(s)) {
+                throw new ConfigException(name, value, "Must be one of " + this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return choices.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ", "[", "]"))
+                    + " (case-insensitive)";
+        }
+    }
+
+    /** Null or an ISO-8601 instant. */
+    static final class TimestampValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            try {
+                Instant.parse(((String) value).trim());
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(name, value, "Not an ISO-8601 instant such as 2026-11-22T04:00:00Z");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ISO-8601 instant, e.g. 2026-11-22T04:00:00Z";
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.mskbridge.kinesis;
+
+import java.math.BigInteger;
+import java.util.Map;
+
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * Decides whether a shard is finished: every record it will ever hold has been delivered <em>and its offset
+ * committed</em>. That is the gate for reading its children, and it is deliberately stronger than "the
+ * reading task saw the end": a parent read by another task, or by this task before a crash, counts only
+ * once its records are durably in Kafka, so a partition key's parent records always precede its child
+ * records in the topic.
+ *
+ * <p>Why a probe and not only the {@code finished} offset flag: a closed shard usually ends with a
+ * GetRecords call that returns no record and no next iterator, and Connect can only commit an offset with a
+ * record. The flag is written when the last batch does carry records; otherwise the shard is probed: from
+ * the committed offset (or TRIM_HORIZON if none), GetRecords must return nothing newer and no next iterator.
+ * A closed shard answers that in one call, so the probe is cheap; a positive answer never changes, so
+ * callers cache it.
+ */
+final class ShardProgress {
+
+    /** Empty-but-open answers tolerated before concluding "not yet": Kinesis may return empty pages mid-shard. */
+    private static final int MAX_PROBE_CALLS = 5;
+
+    private ShardProgress() {
+    }
+
+    static Offsets.Position committed(OffsetStorageReader reader, String stream, String shardId) {
+        Map<String, Object> o = reader.offset(Offsets.partition(stream, shardId));
+        return Offsets.Position.from(o);
+    }
+
+    /** True when the shard is closed and everything in it is at or before {@code committed}. */
+    static boolean finished(KinesisClient kinesis, String stream, String shardId, Offsets.Position stored) {
+        Offsets.Position committed = stored;
+        if (committed != null && committed.finished()) {
+            return true;
+        }
+        String iterator;
+        try {
+            if (committed == null || committed.sequence() == null) {
+                iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            } else {
+                iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .startingSequenceNumber(stored.sequence())).shardIterator();
+            }
+        } catch (ResourceNotFoundException e) {
+            // Expired past retention (or the stream is gone): nothing left to read.
+            return true;
+        } catch (InvalidArgumentException e) {
+            // The committed record itself was trimmed: judge from what is left.
+            iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            committed = null;
+        }
+        for (int i = 0; i < MAX_PROBE_CALLS && iterator != null; i++) {
+            String it = iterator;
+            GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(it).limit(10));
+            for (Record rec : r.records()) {
+                if (!delivered(rec, committed)) {
+                    return false;
+                }
+            }
+            iterator = r.nextShardIterator();
+            if (iterator != null && r.records().isEmpty() && r.millisBehindLatest() != null
+                    && r.millisBehindLatest() == 0) {
+                // Open shard at its tip: not finished, no point in asking again now.
+                return false;
+            }
+        }
+        return iterator == null;
+    }
+
+    private static boolean delivered(Record rec, Offsets.Position committed) {
+        if (committed == null || committed.sequence() == null) {
+            return false;
+        }
+        int c = new BigInteger(rec.sequenceNumber()).compareTo(new BigInteger(committed.sequence()));
+        if (c != 0) {
+            return c < 0;
+        }
+        return Deaggregator.split(rec).size() - 1 <= committed.subSequence();
+    }
+}

@@ -1,0 +1,182 @@
+package io.mskbridge.kinesis;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.apache.kafka.common.utils.Sanitizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JMX metrics of one task, {@code kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=<name>,
+ * task=<id>}: totals, queue depth, and per shard {@code <stream>.<shard>.millis-behind-latest},
+ * {@code .records-read}, {@code .bytes-read}. A DynamicMBean because the attribute set follows the shards.
+ */
+final class TaskMetrics implements DynamicMBean, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskMetrics.class);
+
+    static final class ShardStats {
+        volatile long millisBehindLatest = -1;
+        final LongAdder records = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+    }
+
+    private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
+    private final LongAdder records = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongSupplier queueRecords;
+    private final LongSupplier queueBytes;
+    private ObjectName name;
+
+    TaskMetrics(LongSupplier queueRecords, LongSupplier queueBytes) {
+        this.queueRecords = queueRecords;
+        this.queueBytes = queueBytes;
+    }
+
+    static ObjectName objectName(String connector, String task) throws Exception {
+        return new ObjectName("kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector="
+                + Sanitizer.jmxSanitize(connector) + ",task=" + Sanitizer.jmxSanitize(task));
+    }
+
+    void register(String connector, String task) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName n = objectName(connector, task);
+            if (server.isRegistered(n)) {
+                // A task restarted in the same worker before its predecessor's stop() ran.
+                server.unregisterMBean(n);
+            }
+            server.registerMBean(this, n);
+            name = n;
+        } catch (Exception e) {
+            log.warn("Cannot register task metrics for {} task {}: {}", connector, task, e.toString());
+        }
+    }
+
+    ShardStats shard(String stream, String shardId) {
+        return shards.computeIfAbsent(stream + "." + shardId, k -> new ShardStats());
+    }
+
+    void recordBatch(ShardStats s, int n, long b, Long millisBehind) {
+        s.records.add(n);
+        s.bytes.add(b);
+        records.add(n);
+        bytes.add(b);
+        if (millisBehind != null) {
+            s.millisBehindLatest = millisBehind;
+        }
+    }
+
+    long recordsRead() {
+        return records.sum();
+    }
+
+    @Override
+    public Object getAttribute(String attribute) throws AttributeNotFoundException {
+        switch (attribute) {
+            case "records-read-total":
+                return records.sum();
+            case "bytes-read-total":
+                return bytes.sum();
+            case "queue-records":
+                return queueRecords.getAsLong();
+            case "queue-bytes":
+                return queueBytes.getAsLong();
+            case "shards":
+                return (long) shards.size();
+            default:
+                int dot = attribute.lastIndexOf('.');
+                if (dot > 0) {
+                    ShardStats s = shards.get(attribute.substring(0, dot));
+                    if (s != null) {
+                        switch (attribute.substring(dot + 1)) {
+                            case "millis-behind-latest":
+                                return s.millisBehindLatest;
+                            case "records-read":
+                                return s.records.sum();
+                            case "bytes-read":
+                                return s.bytes.sum();
+                            default:
+                        }
+                    }
+                }
+                throw new AttributeNotFoundException(attribute);
+        }
+    }
+
+    @Override
+    public void setAttribute(Attribute attribute) {
+        throw new UnsupportedOperationException("read-only");
+    }
+
+    @Override
+    public AttributeList getAttributes(String[] attributes) {
+        AttributeList l = new AttributeList();
+        for (String a : attributes) {
+            try {
+                l.add(new Attribute(a, getAttribute(a)));
+            } catch (AttributeNotFoundException ignored) {
+                // JMX semantics: unknown attributes are left out
+            }
+        }
+        return l;
+    }
+
+    @Override
+    public AttributeList setAttributes(AttributeList attributes) {
+        return new AttributeList();
+    }
+
+    @Override
+    public Object invoke(String actionName, Object[] params, String[] signature) {
+        throw new UnsupportedOperationException(actionName);
+    }
+
+    @Override
+    public MBeanInfo getMBeanInfo() {
+        List<MBeanAttributeInfo> attrs = new ArrayList<>();
+        attrs.add(attr("records-read-total", "Records read from Kinesis by this task"));
+        attrs.add(attr("bytes-read-total", "Bytes of record data read by this task"));
+        attrs.add(attr("queue-records", "Records waiting for poll()"));
+        attrs.add(attr("queue-bytes", "Bytes waiting for poll()"));
+        attrs.add(attr("shards", "Shards this task has read from"));
+        for (String s : shards.keySet()) {
+            attrs.add(attr(s + ".millis-behind-latest", "MillisBehindLatest of the last GetRecords on " + s));
+            attrs.add(attr(s + ".records-read", "Records read from " + s));
+            attrs.add(attr(s + ".bytes-read", "Bytes read from " + s));
+        }
+        return new MBeanInfo(getClass().getName(), "Kinesis source task metrics",
+                attrs.toArray(new MBeanAttributeInfo[0]), null, null, null);
+    }
+
+    private static MBeanAttributeInfo attr(String name, String desc) {
+        return new MBeanAttributeInfo(name, "long", desc, true, false, false);
+    }
+
+    @Override
+    public void close() {
+        if (name != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (Exception e) {
+                log.debug("Unregistering {} failed: {}", name, e.toString());
+            }
+            name = null;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.mskbridge.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** docker/connectors/kinesis-source.json stays valid against the connector's per-field validation. */
+class ExampleConfigTest {
+
+    static Path root() {
+        String r = System.getProperty("mskbridge.root");
+        return r != null ? Path.of(r) : Path.of("..");
+    }
+
+    @Test
+    void exampleConfigForTheSeedStreamsIsValid() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(Files.readString(root().resolve("docker/connectors/kinesis-source.json")));
+        assertThat(json.path("name").asText()).isNotBlank();
+        Map<String, String> config = new HashMap<>();
+        json.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        assertThat(config.get("connector.class")).isEqualTo(KinesisSourceConnector.class.getName());
+        assertThat(config.get("kinesis.stream.names").split(",")).containsExactly("maindatastream-dev",
+                "clickstreamdatastream-dev", "iotdatastream-dev", "transactiondatastream-dev");
+        List<ConfigValue> values = KinesisSourceConfig.configDef().validate(config);
+        assertThat(values).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+        assertThat(io.mskbridge.aws.AwsConfig.validate(config)).isEmpty();
+        KinesisSourceConfig parsed = new KinesisSourceConfig(config);
+        assertThat(parsed.topicFor("transactiondatastream-dev")).isEqualTo("transactiondatastream-dev");
+        assertThat(parsed.payloadFormat()).isEqualTo(KinesisSourceConfig.PayloadFormat.JSON);
+        assertThat(config.get("transforms")).isEqualTo("validate,amount,quality,fraud");
+        for (String t : List.of("amount", "quality", "fraud")) {
+            assertThat(config).containsEntry("transforms." + t + ".predicate", "invalid")
+                    .containsEntry("transforms." + t + ".negate", "true");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.mskbridge.kinesis;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/** In-memory Kinesis for unit tests: shards of records, index-based iterators, injectable faults. */
+final class FakeKinesis implements KinesisClient {
+
+    static final class FakeShard {
+        final String id;
+        final String parent;
+        final List<Record> records = new ArrayList<>();
+        volatile boolean closed;
+
+        FakeShard(String id, String parent) {
+            this.id = id;
+            this.parent = parent;
+        }
+    }
+
+    final String stream;
+    final Map<String, FakeShard> shards = new LinkedHashMap<>();
+    final Deque<Supplier<RuntimeException>> faults = new ArrayDeque<>();
+    final AtomicInteger getRecordsCalls = new AtomicInteger();
+    volatile int pageSize = 1000;
+    private long seq = 1000;
+
+    FakeKinesis(String stream) {
+        this.stream = stream;
+    }
+
+    FakeShard shard(String id, String parent) {
+        return shards.computeIfAbsent(id, k -> new FakeShard(id, parent));
+    }
+
+    synchronized Record put(String shardId, String key, byte[] data) {
+        Record r = Record.builder().sequenceNumber(String.format("4960%040d", seq++)).partitionKey(key)
+                .data(SdkBytes.fromByteArray(data)).approximateArrivalTimestamp(Instant.ofEpochMilli(1_700_000_000_000L + seq))
+                .build();
+        shards.get(shardId).records.add(r);
+        return r;
+    }
+
+    static RuntimeException throttle() {
+        return ProvisionedThroughputExceededException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
+                .message("Rate exceeded").build();
+    }
+
+    static RuntimeException expired() {
+        return ExpiredIteratorException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ExpiredIteratorException").build())
+                .message("Iterator expired").build();
+    }
+
+    static RuntimeException serverError() {
+        return KinesisException.builder().statusCode(500)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalFailure").build())
+                .message("boom").build();
+    }
+
+    @Override
+    public synchronized ListShardsResponse listShards(ListShardsRequest request) {
+        List<Shard> out = new ArrayList<>();
+        for (FakeShard s : shards.values()) {
+            out.add(Shard.builder().shardId(s.id).parentShardId(s.parent)
+                    .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey("1").build())
+                    .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("0")
+                            .endingSequenceNumber(s.closed ? "99999999999999999999999999999999999999999999" : null).build())
+                    .build());
+        }
+        return ListShardsResponse.builder().shards(out).build();
+    }
+
+    @Override
+    public synchronized GetShardIteratorResponse getShardIterator(GetShardIteratorRequest r) {
+        FakeShard s = shards.get(r.shardId());
+        int index;
+        switch (r.shardIteratorType()) {
+            case TRIM_HORIZON:
+                index = 0;
+                break;
+            case LATEST:
+                index = s.records.size();
+                break;
+            case AT_SEQUENCE_NUMBER:
+            case AFTER_SEQUENCE_NUMBER:
+                BigInteger at = new BigInteger(r.startingSequenceNumber());
+                index = s.records.size();
+                for (int i = 0; i < s.records.size(); i++) {
+                    int c = new BigInteger(s.records.get(i).sequenceNumber()).compareTo(at);
+                    if (c >= 0) {
+                        index = c == 0 && r.shardIteratorType().toString().startsWith("AFTER") ? i + 1 : i;
+                        break;
+                    }
+                }
+                break;
+            default:
+                throw new UnsupportedOperationException(r.shardIteratorTypeAsString());
+        }
+        return GetShardIteratorResponse.builder().shardIterator(s.id + ":" + index).build();
+    }
+
+    @Override
+    public GetRecordsResponse getRecords(GetRecordsRequest r) {
+        getRecordsCalls.incrementAndGet();
+        Supplier<RuntimeException> f;
+        synchronized (this) {
+            f = faults.poll();
+        }
+        if (f != null) {
+            throw f.get();
+        }
+        synchronized (this) {
+            String[] p = r.shardIterator().split(":");
+            FakeShard s = shards.get(p[0]);
+            int from = Integer.parseInt(p[1]);
+            int limit = Math.min(pageSize, r.limit() == null ? 10_000 : r.limit());
+            int to = Math.min(s.records.size(), from + limit);
+            List<Record> page = new ArrayList<>(s.records.subList(from, to));
+            boolean end = to >= s.records.size();
+            String next = end && s.closed ? null : s.id + ":" + to;
+            return GetRecordsResponse.builder().records(page).nextShardIterator(next)
+                    .millisBehindLatest(end ? 0L : 1000L).build();
+        }
+    }
+
+    volatile RuntimeException describeFailure;
+
+    @Override
+    public software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse describeStreamSummary(
+            software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest r) {
+        if (describeFailure != null) {
+            throw describeFailure;
+        }
+        if (!stream.equals(r.streamName())) {
+            throw software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException.builder().statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException")
+                            .errorMessage("Stream " + r.streamName() + " not found").build())
+                    .build();
+        }
+        return software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse.builder().build();
+    }
+
+    @Override
+    public String serviceName() {
+        return "kinesis";
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,45 @@
+package io.mskbridge.kinesis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Records/s of one task fed with recorded GetRecords responses held in memory (no network): 200-byte JSON
+ * records, default fetch/queue settings, the 5 calls/s per shard limit included. Not part of the test run:
+ *
+ * <pre>
+ * mvn -B -o -q -pl kinesis-source-connector -am test-compile -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * java -cp "$(cat kinesis-source-connector/target/bench.classpath)" io.mskbridge.kinesis.InMemoryTaskBenchmark [shards] [recordsPerShard]
+ * </pre>
+ * (bench.classpath: {@code mvn -o -q -pl kinesis-source-connector dependency:build-classpath -Dmdep.outputFile=target/bench.classpath}
+ * plus {@code target/classes:target/test-classes}.)
+ */
+public final class InMemoryTaskBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int shards = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        int perShard = args.length > 1 ? Integer.parseInt(args[1]) : 40_000;
+        FakeKinesis kinesis = new FakeKinesis("bench");
+        kinesis.pageSize = 10_000;
+        List<String> ids = new ArrayList<>();
+        for (int s = 0; s < shards; s++) {
+            String id = String.format("shardId-%012d", s);
+            ids.add(id);
+            kinesis.shard(id, null);
+            for (int i = 0; i < perShard; i++) {
+                kinesis.put(id, "user" + (i % 1000), BenchSupport.json(i, 200));
+            }
+        }
+        int total = shards * perShard;
+        for (String format : new String[] {"bytes", "string", "json"}) {
+            for (int round = 0; round < 3; round++) {
+                KinesisSourceTask task = BenchSupport.start(kinesis, BenchSupport.props("bench", ids, format));
+                long nanos = BenchSupport.drain(task, total);
+                task.stop();
+                System.out.printf(Locale.ROOT, "format=%-6s round=%d records=%d shards=%d: %,.0f records/s per task%n",
+                        format, round, total, shards, total / (nanos / 1e9));
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.mskbridge.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KinesisSourceTaskTest {
+
+    static final String STREAM = "orders-dev";
+
+    final FakeKinesis kinesis = new FakeKinesis(STREAM);
+    final Map<Map<String, Object>, Map<String, Object>> committed = new ConcurrentHashMap<>();
+    KinesisSourceTask task;
+
+    @AfterEach
+    void stop() {
+        if (task != null) {
+            task.stop();
+        }
+    }
+
+    Map<String, String> props(String shards) {
+        Map<String, String> p = new HashMap<>();
+        p.put("name", "unit");
+        p.put(KinesisSourceConfig.STREAM_NAMES, STREAM);
+        p.put(KinesisSourceConfig.POLL_INTERVAL_MS, "200");
+        p.put(KinesisSourceConfig.DISCOVERY_INTERVAL_MS, "1000");
+        p.put(KinesisSourceConfig.PAYLOAD_FORMAT, "json");
+        p.put(KinesisSourceConfig.TASK_SHARDS, shards);
+        p.put("aws.region", "us-east-1");
+        return p;
+    }
+
+    void start(Map<String, String> props) {
+        task = new KinesisSourceTask(c -> kinesis);
+        task.initialize(new SourceTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return props;
+            }
+
+            @Override
+            public OffsetStorageReader offsetStorageReader() {
+                return new OffsetStorageReader() {
+                    @Override
+                    public <T> Map<String, Object> offset(Map<String, T> partition) {
+                        return committed.get(new HashMap<String, Object>(partition));
+                    }
+
+                    @Override
+                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(java.util.Collection<Map<String, T>> partitions) {
+                        Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+                        for (Map<String, T> p : partitions) {
+                            Map<String, Object> o = offset(p);
+                            if (o != null) {
+                                out.put(p, o);
+                            }
+                        }
+                        return out;
+                    }
+                };
+            }
+        });
+        task.start(props);
+    }
+
+    List<SourceRecord> pollUntil(int n, long timeoutMs) throws InterruptedException {
+        List<SourceRecord> got = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (got.size() < n && System.currentTimeMillis() < deadline) {
+            List<SourceRecord> r = task.poll();
+            if (r != null) {
+                got.addAll(r);
+            }
+        }
+        return got;
+    }
+
+    void commit(SourceRecord r) {
+        committed.put(new HashMap<>(r.sourcePartition()), new HashMap<>(r.sourceOffset()));
+    }
+
+    static List<Object> ids(long from, long to) {
+        return java.util.stream.LongStream.range(from, to).boxed().collect(Collectors.toList());
+    }
+
+    static byte[] json(int i) {
+        return ("{\"id\":" + i + ",\"event_type\":\"purchase\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Object id(SourceRecord r) {
+        return ((Map<?, ?>) r.value()).get("id");
+    }
+
+    static Object off(SourceRecord r, String k) {
+        return r.sourceOffset().get(k);
+    }
+
+    static String header(SourceRecord r, String key) {
+        return String.valueOf(r.headers().lastWithName(key).value());
+    }
+
+    @Test
+    void recordsCarryKeyValueArrivalTimeAndHeadersInShardOrder() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.shard("shardId-1", null);
+        kinesis.pageSize = 13;
+        for (int i = 0; i < 60; i++) {
+            kinesis.put("shardId-" + (i % 2), "user" + (i % 5), json(i));
+        }
+        start(props(STREAM + "/shardId-0//," + STREAM + "/shardId-1//"));
+        List<SourceRecord> got = pollUntil(60, 20_000);
+        assertThat(got).hasSize(60);
+        for (String shard : List.of("shardId-0", "shardId-1")) {
+            List<SourceRecord> mine = got.stream().filter(r -> shard.equals(String.valueOf(r.sourcePartition().get("shard"))))
+                    .collect(Collectors.toList());
+            assertThat(mine).extracting(r -> off(r, "sequence"))
+                    .containsExactlyElementsOf(kinesis.shards.get(shard).records.stream()
+                            .map(x -> (Object) x.sequenceNumber()).collect(Collectors.toList()));
+        }
+        SourceRecord first = got.stream().filter(r -> "shardId-0".equals(r.sourcePartition().get("shard"))).findFirst().orElseThrow();
+        var k0 = kinesis.shards.get("shardId-0").records.get(0);
+        assertThat(first.key()).isEqualTo("user0");
+        assertThat(first.keySchema().type().getName()).isEqualTo("string");
+        assertThat(((Map<?, ?>) first.value()).get("id")).isEqualTo(0L);
+        assertThat(((Map<?, ?>) first.value()).get("event_type")).isEqualTo("purchase");
+        assertThat(first.timestamp()).isEqualTo(k0.approximateArrivalTimestamp().toEpochMilli());
+        assertThat(first.topic()).isEqualTo(STREAM);
+        assertThat(header(first, RecordConverter.H_STREAM)).isEqualTo(STREAM);
+        assertThat(header(first, RecordConverter.H_SHARD)).isEqualTo("shardId-0");
+        assertThat(header(first, RecordConverter.H_SEQUENCE)).isEqualTo(k0.sequenceNumber());
+        assertThat(header(first, RecordConverter.H_ARRIVAL)).isEqualTo(String.valueOf(first.timestamp()));
+        assertThat(first.headers().lastWithName(RecordConverter.H_SUB_SEQUENCE)).isNull();
+        assertThat(first.sourcePartition()).isInstanceOf(HashMap.class);
+        assertThat(first.sourcePartition().get("stream")).isEqualTo(STREAM);
+        assertThat(first.sourceOffset()).isInstanceOf(HashMap.class);
+        assertThat(off(first, "sub_sequence")).isEqualTo(0L);
+        assertThat(off(first, "finished")).isEqualTo(false);
+        assertThat(task.metrics().recordsRead()).isEqualTo(60);
+    }
+
+    @Test
+    void invalidJsonIsPassedOnAsTextWithAHeader() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", "not json {".getBytes(StandardCharsets.UTF_8));
+        start(props(STREAM + "/shardId-0//"));
+        List<SourceRecord> got = pollUntil(1, 10_000);
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).value()).isEqualTo("not json {");
+        assertThat(header(got.get(0), RecordConverter.H_PAYLOAD_ERROR)).startsWith("invalid JSON");
+    }
+
+    @Test
+    void restartResumesRightAfterTheStoredOffset() throws Exception {
+        kinesis.shard("shardId-0", null);
+        for (int i = 0; i < 50; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        String stored = kinesis.shards.get("shardId-0").records.get(19).sequenceNumber();
+        committed.put(Offsets.partition(STREAM, "shardId-0"), Offsets.offset(stored, 0, false));
+        start(props(STREAM + "/shardId-0//"));
+        List<SourceRecord> got = pollUntil(30, 10_000);
+        Thread.sleep(500);
+        List<SourceRecord> more = task.poll();
+        assertThat(more).isNull();
+        assertThat(got).extracting(KinesisSourceTaskTest::id)
+                .containsExactlyElementsOf(ids(20, 50));
+    }
+
+    @Test
+    void throttlingExpiredIteratorsAndServerErrorsNeitherLoseNorDuplicate() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 7;
+        for (int i = 0; i < 100; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        for (int i = 0; i < 6; i++) {
+            kinesis.faults.add(FakeKinesis::throttle);
+            kinesis.faults.add(FakeKinesis::expired);
+            kinesis.faults.add(FakeKinesis::serverError);
+        }
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        start(p);
+        List<SourceRecord> got = pollUntil(100, 60_000);
+        assertThat(kinesis.faults).isEmpty();
+        assertThat(got).extracting(KinesisSourceTaskTest::id)
+                .containsExactlyElementsOf(ids(0, 100));
+    }
+
+    @Test
+    void lastRecordOfAClosedShardCarriesTheFinishedMarker() throws Exception {
+        kinesis.shard("shardId-0", null).closed = true;
+        for (int i = 0; i < 5; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        start(props(STREAM + "/shardId-0//"));
+        List<SourceRecord> got = pollUntil(5, 10_000);
+        assertThat(got).extracting(r -> off(r, "finished")).containsExactly(false, false, false, false, true);
+    }
+
+    @Test
+    void childShardIsReadOnlyAfterItsParentIsCommitted() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.shard("shardId-1", "shardId-0");
+        for (int i = 0; i < 10; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        for (int i = 10; i < 20; i++) {
+            kinesis.put("shardId-1", "k", json(i));
+        }
+        kinesis.shards.get("shardId-0").closed = true;
+        start(props(STREAM + "/shardId-0//h," + STREAM + "/shardId-1/shardId-0/h"));
+        List<SourceRecord> parent = pollUntil(10, 10_000);
+        Thread.sleep(1500);
+        assertThat(task.poll()).as("child waits while the parent's offsets are not committed").isNull();
+        assertThat(task.waitingFor("shardId-1")).containsExactly("shardId-0");
+        // Commit all but the last parent record: still not finished.
+        parent.subList(0, 9).forEach(this::commit);
+        Thread.sleep(1500);
+        assertThat(task.poll()).isNull();
+        commit(parent.get(9));
+        List<SourceRecord> child = pollUntil(10, 15_000);
+        assertThat(child).extracting(KinesisSourceTaskTest::id)
+                .containsExactlyElementsOf(ids(10, 20));
+    }
+
+    @Test
+    void parentFinishedWithAnEmptyLastCallIsDetectedFromTheCommittedOffset() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.shard("shardId-1", "shardId-0");
+        for (int i = 0; i < 3; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        kinesis.put("shardId-1", "k", json(3));
+        // The parent's offsets were committed (no finished flag) before it was closed.
+        var last = kinesis.shards.get("shardId-0").records.get(2);
+        committed.put(Offsets.partition(STREAM, "shardId-0"), Offsets.offset(last.sequenceNumber(), 0, false));
+        kinesis.shards.get("shardId-0").closed = true;
+        start(props(STREAM + "/shardId-1/shardId-0/h"));
+        List<SourceRecord> got = pollUntil(1, 10_000);
+        assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactly(3L);
+    }
+
+    @Test
+    void trimmedOffsetFailsTheTaskWhenAskedTo() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", json(0));
+        committed.put(Offsets.partition(STREAM, "shardId-0"), Offsets.offset("1", 0, false));
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put(KinesisSourceConfig.ON_TRIMMED_OFFSET, "fail");
+        start(p);
+        Thread.sleep(1000);
+        assertThatThrownBy(() -> task.poll()).isInstanceOf(ConnectException.class).hasMessageContaining("retention");
+    }
+
+    @Test
+    void trimmedOffsetRestartsAtTrimHorizonByDefault() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", json(0));
+        kinesis.put("shardId-0", "k", json(1));
+        committed.put(Offsets.partition(STREAM, "shardId-0"), Offsets.offset("1", 0, false));
+        start(props(STREAM + "/shardId-0//"));
+        assertThat(pollUntil(2, 10_000)).hasSize(2);
+    }
+
+    @Test
+    void queueStaysBoundedWhenPollIsNotCalled() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 5;
+        for (int i = 0; i < 200; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put(KinesisSourceConfig.QUEUE_MAX_RECORDS, "10");
+        start(p);
+        Thread.sleep(2000);
+        long queued = (Long) task.metrics().getAttribute("queue-records");
+        assertThat(queued).isBetween(10L, 15L);
+        assertThat(pollUntil(200, 30_000)).hasSize(200);
+    }
+
+    @Test
+    void aggregatedRecordsAreSplitAndAResumeSkipsTheDeliveredSubRecords() throws Exception {
+        kinesis.shard("shardId-0", null);
+        byte[] agg = java.util.Base64.getDecoder().decode(DeaggregatorTest.fixtures().get(0).path("data").asText());
+        var aggregate = kinesis.put("shardId-0", "user0", agg);
+        kinesis.put("shardId-0", "k", json(50));
+        // Sub-records 0..2 were delivered and committed before a restart.
+        committed.put(Offsets.partition(STREAM, "shardId-0"), Offsets.offset(aggregate.sequenceNumber(), 2, false));
+        start(props(STREAM + "/shardId-0//"));
+        List<SourceRecord> got = pollUntil(3, 10_000);
+        assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L, 50L);
+        assertThat(got).extracting(r -> (Object) r.key()).containsExactly("user0", "user1", "k");
+        assertThat(header(got.get(0), RecordConverter.H_SUB_SEQUENCE)).isEqualTo("3");
+        assertThat(header(got.get(0), RecordConverter.H_SEQUENCE)).isEqualTo(aggregate.sequenceNumber());
+        assertThat(off(got.get(1), "sub_sequence")).isEqualTo(4L);
+        assertThat(got.get(2).headers().lastWithName(RecordConverter.H_SUB_SEQUENCE)).isNull();
+    }
+
+    @Test
+    void taskMetricsAreAJmxMBeanWithPerShardLagAndCounts() throws Exception {
+        kinesis.shard("shardId-0", null);
+        for (int i = 0; i < 10; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put(KinesisSourceConfig.TASK_ID, "3");
+        start(p);
+        assertThat(pollUntil(10, 10_000)).hasSize(10);
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName(
+                "kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=unit,task=3");
+        assertThat(server.isRegistered(name)).isTrue();
+        assertThat(server.getAttribute(name, "records-read-total")).isEqualTo(10L);
+        assertThat(server.getAttribute(name, STREAM + ".shardId-0.records-read")).isEqualTo(10L);
+        assertThat(server.getAttribute(name, STREAM + ".shardId-0.millis-behind-latest")).isEqualTo(0L);
+        assertThat((Long) server.getAttribute(name, STREAM + ".shardId-0.bytes-read")).isPositive();
+        task.stop();
+        task = null;
+        assertThat(server.isRegistered(name)).isFalse();
+    }
+}
