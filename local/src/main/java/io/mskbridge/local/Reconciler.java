@@ -367,8 +367,12 @@ final class Reconciler implements AutoCloseable {
         for (String t : topics) {
             r.topics.put(t, new int[] {kafkaIds.getOrDefault(t, Map.of()).values().stream().mapToInt(Integer::intValue).sum(), exp.get(t).size()});
         }
-        r.kafkaValid = topics.stream().filter(t -> !t.endsWith(".invalid")).mapToInt(t -> kafkaIds.getOrDefault(t, Map.of()).size()).sum();
-        r.kafkaInvalid = topics.stream().filter(t -> t.endsWith(".invalid")).mapToInt(t -> kafkaIds.getOrDefault(t, Map.of()).size()).sum();
+        // valid/invalid as the validating source decided it: its topics and their .invalid twins (raw topics aside)
+        Set<String> invalidTopics = new HashSet<>();
+        topics.stream().filter(t -> t.endsWith(".invalid")).forEach(invalidTopics::add);
+        r.kafkaValid = topics.stream().filter(t -> invalidTopics.contains(t + ".invalid"))
+                .mapToInt(t -> kafkaIds.getOrDefault(t, Map.of()).size()).sum();
+        r.kafkaInvalid = invalidTopics.stream().mapToInt(t -> kafkaIds.getOrDefault(t, Map.of()).size()).sum();
         for (Map.Entry<String, Set<String>> t : expectedPerTable(exp).entrySet()) {
             String sinks = deployments.stream().filter(d -> d.isDynamoSink() && tableOf(d).equals(t.getKey()))
                     .map(LocalPipeline.Deployment::name).collect(java.util.stream.Collectors.joining(", "));

@@ -151,9 +151,17 @@ public class KafkaBroker extends ManagedServer {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
+    /**
+     * Creates a topic and waits until every partition has a leader: producing into a just-created topic with many
+     * partitions otherwise meets NOT_LEADER errors, and an idempotent producer can then fail batches out of order.
+     */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            Waits.until("leaders for all " + partitions + " partitions of " + name, Duration.ofSeconds(60), () -> {
+                var d = admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name);
+                return d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            });
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create topic " + name, e);
         }

@@ -83,6 +83,31 @@ public final class PluginDirs {
         return jar;
     }
 
+    /** Unpacks a plugin ZIP into a fresh folder and returns that folder, to pass as a worker's plugin.path. */
+    public static Path unpackZip(Path zip) {
+        Path dir = HarnessEnv.newWorkDir("plugin-path");
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (java.util.Enumeration<? extends java.util.zip.ZipEntry> e = z.entries(); e.hasMoreElements();) {
+                java.util.zip.ZipEntry entry = e.nextElement();
+                Path out = dir.resolve(entry.getName()).normalize();
+                if (!out.startsWith(dir)) {
+                    throw new IOException("ZIP entry escapes its folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    try (java.io.InputStream in = z.getInputStream(entry)) {
+                        Files.copy(in, out);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot unpack " + zip, e);
+        }
+        return dir;
+    }
+
     private static void write(OutputStream out, String s) throws IOException {
         out.write(s.getBytes(StandardCharsets.UTF_8));
     }

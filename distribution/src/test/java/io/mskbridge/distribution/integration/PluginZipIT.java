@@ -3,12 +3,10 @@ package io.mskbridge.distribution.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -16,8 +14,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mskbridge.harness.ConnectCluster;
-import io.mskbridge.harness.HarnessEnv;
+import io.mskbridge.harness.PluginDirs;
 
 /**
  * The plugin ZIP, unpacked into {@code plugin.path} of a Connect 3.7 worker running in its own JVM (no MSK Bridge
@@ -40,27 +36,10 @@ class PluginZipIT {
     private static Path pluginPath;
 
     @BeforeAll
-    static void unpack() throws IOException {
+    static void unpack() {
         zip = Path.of(System.getProperty("mskbridge.plugin.zip"));
         assertThat(zip).exists();
-        pluginPath = HarnessEnv.newWorkDir("plugin-path");
-        try (ZipFile z = new ZipFile(zip.toFile())) {
-            for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements();) {
-                ZipEntry entry = e.nextElement();
-                Path out = pluginPath.resolve(entry.getName()).normalize();
-                if (!out.startsWith(pluginPath)) {
-                    throw new IOException("ZIP entry escapes its folder: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = z.getInputStream(entry)) {
-                        Files.copy(in, out);
-                    }
-                }
-            }
-        }
+        pluginPath = PluginDirs.unpackZip(zip);
     }
 
     @Test

@@ -165,14 +165,22 @@ class S3ArchiveSinkIT {
         int partitions = 1000;
         int perPartition = 30;
         CONNECT.kafka().createTopic(topic, partitions);
-        try (KafkaProducer<byte[], byte[]> producer = CONNECT.kafka().producer(Map.of())) {
+        List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
+        // 30,000 sends over 1,000 partitions of one small broker: generous timeouts, and no idempotence, whose
+        // sequence checks turn a client-side request timeout into endless OUT_OF_ORDER_SEQUENCE_NUMBER retries.
+        Map<String, Object> producerConfig = Map.of("enable.idempotence", false, "max.in.flight.requests.per.connection", 1,
+                "linger.ms", 20, "request.timeout.ms", 120_000, "delivery.timeout.ms", 300_000);
+        try (KafkaProducer<byte[], byte[]> producer = CONNECT.kafka().producer(producerConfig)) {
             for (long i = 0; i < perPartition; i++) {
                 for (int p = 0; p < partitions; p++) {
                     Map<String, Object> e = event(p, i);
                     e.put("pad", "z".repeat(300));
-                    producer.send(new ProducerRecord<>(topic, p, null, JSON.writeValueAsBytes(e)));
+                    sends.add(producer.send(new ProducerRecord<>(topic, p, null, JSON.writeValueAsBytes(e))));
                 }
             }
+        }
+        for (java.util.concurrent.Future<?> f : sends) {
+            f.get(); // every test record must really be in Kafka, or the object count below can never be reached
         }
         Map<String, String> c = config(bucket, topic);
         c.put("tasks.max", "1");
