@@ -37,8 +37,10 @@ class ExampleConfigTest {
         KinesisSourceConfig parsed = new KinesisSourceConfig(config);
         assertThat(parsed.topicFor("transactiondatastream-dev")).isEqualTo("transactiondatastream-dev");
         assertThat(parsed.payloadFormat()).isEqualTo(KinesisSourceConfig.PayloadFormat.JSON);
-        assertThat(config.get("transforms")).isEqualTo("validate,amount,quality,fraud");
-        for (String t : List.of("amount", "quality", "fraud")) {
+        // The seed's process_record: validate, enrich (environment, processed_timestamp), amount, quality, fraud.
+        assertThat(config.get("transforms")).isEqualTo("validate,environment,processed,amount,quality,fraud");
+        assertThat(config.get("transforms.validate.on.invalid")).isEqualTo("route");
+        for (String t : List.of("environment", "processed", "amount", "quality", "fraud")) {
             assertThat(config).containsEntry("transforms." + t + ".predicate", "invalid")
                     .containsEntry("transforms." + t + ".negate", "true");
         }

@@ -63,7 +63,9 @@ class ExampleConfigsIT {
                         AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST));
         S3.client().createBucket(b -> b.bucket("mskbridge-archive-dev"));
-        connect = new ConnectCluster(1).withPluginPath(PluginDirs.unpackZip(Path.of(System.getProperty("mskbridge.plugin.zip"))));
+        // Configured like docker/connect/worker.properties: the Kinesis sources require exactly-once support.
+        connect = new ConnectCluster(1).withExactlyOnceSource()
+                .withPluginPath(PluginDirs.unpackZip(Path.of(System.getProperty("mskbridge.plugin.zip"))));
         connect.start();
     }
 
