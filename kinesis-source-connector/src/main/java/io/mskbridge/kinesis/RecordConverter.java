@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 /**
  * Turns Kinesis records into Connect source records: key = partition key, value per
  * {@code kinesis.payload.format}, timestamp = approximate arrival time, and the {@code kinesis.*} headers.
- * Not thread-safe (the JSON converter is shared); a task's fetch threads each use their own.
+ * Not thread-safe (the JSON converter is shared); a task's fetch threads each use their own. The
+ * {@link JsonStructReader} for {@code kinesis.payload.schema} is immutable and shared by all of a task's converters.
  */
 final class RecordConverter {
 
