@@ -34,6 +34,7 @@ public class KinesisSourceConfig extends AbstractConfig {
     public static final String POSITION = "kinesis.position";
     public static final String POSITION_TIMESTAMP = "kinesis.position.timestamp";
     public static final String PAYLOAD_FORMAT = "kinesis.payload.format";
+    public static final String PAYLOAD_SCHEMA = "kinesis.payload.schema";
     public static final String ON_TRIMMED_OFFSET = "kinesis.on.trimmed.offset";
     public static final String MAX_RECORDS_PER_CALL = "kinesis.max.records.per.call";
     public static final String POLL_INTERVAL_MS = "kinesis.poll.interval.ms";
@@ -66,6 +67,22 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public KinesisSourceConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
+        String err = payloadSchemaFormatError(getString(PAYLOAD_SCHEMA), getString(PAYLOAD_FORMAT));
+        if (err != null) {
+            throw new ConfigException(PAYLOAD_SCHEMA, "(schema)", err);
+        }
+    }
+
+    /** The cross-field rule of {@link #PAYLOAD_SCHEMA}: null when fine, else the message. */
+    static String payloadSchemaFormatError(String schema, String format) {
+        if (schema == null || schema.isBlank()) {
+            return null;
+        }
+        if (format == null || !format.trim().equalsIgnoreCase(PayloadFormat.JSON.name())) {
+            return PAYLOAD_SCHEMA + " is only used with " + PAYLOAD_FORMAT + "=json (now '" + format + "'); "
+                    + "remove it or set the format to json";
+        }
+        return null;
     }
 
     /** A fresh copy of the connector's ConfigDef, including the AWS fragment. */
@@ -97,10 +114,20 @@ public class KinesisSourceConfig extends AbstractConfig {
                 STREAMS_GROUP, ++order, Width.MEDIUM, "Initial position timestamp");
         def.define(PAYLOAD_FORMAT, Type.STRING, "bytes", new EnumValidator(PayloadFormat.class), Importance.MEDIUM,
                 "How the record data becomes the Connect value: 'bytes' (BYTES schema, as received), 'string' "
-                        + "(UTF-8 text, STRING schema) or 'json' (parsed to schemaless maps/lists, as JsonConverter "
-                        + "with schemas.enable=false does). Data that is not valid JSON is passed on as a string "
-                        + "with header kinesis.payload.error, never dropped.",
+                        + "(UTF-8 text, STRING schema) or 'json': parsed to schemaless maps/lists (as JsonConverter "
+                        + "with schemas.enable=false does), or to Structs when " + PAYLOAD_SCHEMA + " is set. Data "
+                        + "that is not valid JSON, or does not fit " + PAYLOAD_SCHEMA + ", is passed on as a "
+                        + "string with header kinesis.payload.error giving the reason, never dropped.",
                 STREAMS_GROUP, ++order, Width.SHORT, "Payload format");
+        def.define(PAYLOAD_SCHEMA, Type.STRING, null, new AvroRecordSchemaValidator(), Importance.MEDIUM,
+                "Avro record schema (JSON text) to read '" + PAYLOAD_FORMAT + "=json' payloads with: each value "
+                        + "becomes a Connect Struct of the schema Apicurio's AvroData makes from it (nested records "
+                        + "as Structs, nullable unions as optional fields, decimal/date/time-millis/timestamp-millis "
+                        + "as Connect logical types). JSON fields not in the schema are ignored; a missing field "
+                        + "takes its default, else null if optional; a payload that does not fit is passed on as a "
+                        + "string with header kinesis.payload.error naming the field. Only valid with "
+                        + PAYLOAD_FORMAT + "=json; unset gives schemaless maps.",
+                STREAMS_GROUP, ++order, Width.LONG, "Payload Avro schema");
         def.define(ON_TRIMMED_OFFSET, Type.STRING, "trim_horizon", new EnumValidator(OnTrimmedOffset.class),
                 Importance.MEDIUM,
                 "What a task does when a stored offset points to data the stream no longer holds (past its "
@@ -165,6 +192,12 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public PayloadFormat payloadFormat() {
         return PayloadFormat.valueOf(getString(PAYLOAD_FORMAT).trim().toUpperCase(Locale.ROOT));
+    }
+
+    /** The parsed Avro record schema of {@link #PAYLOAD_SCHEMA}, or null when unset (schemaless json). */
+    public org.apache.avro.Schema payloadSchema() {
+        String s = getString(PAYLOAD_SCHEMA);
+        return s == null || s.isBlank() ? null : AvroRecordSchemaValidator.parse(PAYLOAD_SCHEMA, s);
     }
 
     public OnTrimmedOffset onTrimmedOffset() {
@@ -276,6 +309,48 @@ public class KinesisSourceConfig extends AbstractConfig {
         public String toString() {
             return choices.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ", "[", "]"))
                     + " (case-insensitive)";
+        }
+    }
+
+    /** Null/blank or the JSON text of an Avro record schema that parses (Avro's own parser, with its validation). */
+    static final class AvroRecordSchemaValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value != null && !((String) value).isBlank()) {
+                org.apache.avro.Schema schema = parse(name, (String) value);
+                try {
+                    JsonStructReader.forAvroSchema(schema);
+                } catch (RuntimeException e) {
+                    throw new ConfigException(name, abbreviate((String) value),
+                            "Avro schema has no Connect equivalent (AvroData): " + e.getMessage());
+                }
+            }
+        }
+
+        static org.apache.avro.Schema parse(String name, String text) {
+            org.apache.avro.Schema schema;
+            try {
+                schema = new org.apache.avro.Schema.Parser().parse(text);
+            } catch (RuntimeException e) {
+                // SchemaParseException, AvroTypeException, Jackson's errors wrapped by Avro
+                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n", 2)[0];
+                throw new ConfigException(name, abbreviate(text), "Not a valid Avro schema: " + m);
+            }
+            if (schema.getType() != org.apache.avro.Schema.Type.RECORD) {
+                throw new ConfigException(name, abbreviate(text), "Must be an Avro record schema "
+                        + "({\"type\":\"record\",...}), not " + schema.getType().getName());
+            }
+            return schema;
+        }
+
+        private static String abbreviate(String s) {
+            String t = s.strip().replaceAll("\\s+", " ");
+            return t.length() > 80 ? t.substring(0, 80) + "…" : t;
+        }
+
+        @Override
+        public String toString() {
+            return "Avro record schema as JSON text, or empty";
         }
     }
 

@@ -266,6 +266,12 @@ public class KinesisSourceConnector extends SourceConnector {
             tsValue.addErrorMessage(KinesisSourceConfig.POSITION_TIMESTAMP + " is only used with "
                     + KinesisSourceConfig.POSITION + "=AT_TIMESTAMP; remove it or set the position");
         }
+        String schemaError = KinesisSourceConfig.payloadSchemaFormatError(
+                connectorConfigs.get(KinesisSourceConfig.PAYLOAD_SCHEMA),
+                connectorConfigs.getOrDefault(KinesisSourceConfig.PAYLOAD_FORMAT, "bytes"));
+        if (schemaError != null) {
+            values.get(KinesisSourceConfig.PAYLOAD_SCHEMA).addErrorMessage(schemaError);
+        }
         boolean anyError = result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
         if (!anyError) {
             checkReachability(connectorConfigs, values);

@@ -102,6 +102,13 @@ public class KinesisSourceTask extends SourceTask {
         }
         Map<Map<String, Object>, Map<String, Object>> stored = partitions.isEmpty() ? Map.of()
                 : context.offsetStorageReader().offsets(partitions);
+        // json + kinesis.payload.schema: the Avro schema is parsed and converted once, shared by every shard.
+        org.apache.avro.Schema avro = config.payloadFormat() == KinesisSourceConfig.PayloadFormat.JSON
+                ? config.payloadSchema() : null;
+        JsonStructReader structs = avro == null ? null : JsonStructReader.forAvroSchema(avro);
+        if (structs != null) {
+            log.info("{}: json payloads become Structs of Avro record {}", taskName, avro.getFullName());
+        }
         List<String> resumed = new ArrayList<>();
         List<String> done = new ArrayList<>();
         for (ShardSpec s : specs) {
@@ -113,7 +120,7 @@ public class KinesisSourceTask extends SourceTask {
             if (p != null) {
                 resumed.add(s.stream() + "/" + s.shardId() + "@" + p.sequence() + "." + p.subSequence());
             }
-            readers.add(new ShardReader(s, p, new RecordConverter(config.payloadFormat()),
+            readers.add(new ShardReader(s, p, new RecordConverter(config.payloadFormat(), structs),
                     metrics.shard(s.stream(), s.shardId())));
         }
         log.info("{}: assigned {} shard(s) {}; resuming {}; already finished {}", taskName, specs.size(),

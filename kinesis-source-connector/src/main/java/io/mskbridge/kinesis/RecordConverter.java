@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 /**
  * Turns Kinesis records into Connect source records: key = partition key, value per
  * {@code kinesis.payload.format}, timestamp = approximate arrival time, and the {@code kinesis.*} headers.
- * Not thread-safe (the JSON converter is shared); a task's fetch threads each use their own.
+ * Not thread-safe (the JSON converter is shared); a task's fetch threads each use their own. The
+ * {@link JsonStructReader} for {@code kinesis.payload.schema} is immutable and shared by all of a task's converters.
  */
 final class RecordConverter {
 
@@ -30,12 +31,22 @@ final class RecordConverter {
     static final String H_PAYLOAD_ERROR = "kinesis.payload.error";
     static final String H_AGGREGATE_ERROR = "kinesis.aggregation.error";
 
+    /** Prefix of the {@link #H_PAYLOAD_ERROR} value for JSON that does not fit {@code kinesis.payload.schema}. */
+    static final String SCHEMA_MISMATCH = "does not match kinesis.payload.schema at ";
+
     private final KinesisSourceConfig.PayloadFormat format;
     private final JsonConverter json;
+    private final JsonStructReader structs;
 
     RecordConverter(KinesisSourceConfig.PayloadFormat format) {
+        this(format, null);
+    }
+
+    /** {@code structs}: for {@code json} with {@code kinesis.payload.schema}, the (shared) Struct reader. */
+    RecordConverter(KinesisSourceConfig.PayloadFormat format, JsonStructReader structs) {
         this.format = format;
-        if (format == KinesisSourceConfig.PayloadFormat.JSON) {
+        this.structs = format == KinesisSourceConfig.PayloadFormat.JSON ? structs : null;
+        if (format == KinesisSourceConfig.PayloadFormat.JSON && structs == null) {
             json = new JsonConverter();
             Map<String, Object> c = new HashMap<>();
             c.put(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, false);
@@ -76,6 +87,22 @@ final class RecordConverter {
                 value = new String(u.data(), StandardCharsets.UTF_8);
                 break;
             case JSON:
+                if (structs != null) {
+                    try {
+                        value = structs.read(u.data());
+                        valueSchema = structs.schema();
+                    } catch (JsonStructReader.InvalidJson e) {
+                        valueSchema = Schema.STRING_SCHEMA;
+                        value = new String(u.data(), StandardCharsets.UTF_8);
+                        headers.addString(H_PAYLOAD_ERROR, "invalid JSON: " + e.getMessage());
+                    } catch (JsonStructReader.Mismatch e) {
+                        // Never drop: same as invalid JSON, with the field path and the reason.
+                        valueSchema = Schema.STRING_SCHEMA;
+                        value = new String(u.data(), StandardCharsets.UTF_8);
+                        headers.addString(H_PAYLOAD_ERROR, SCHEMA_MISMATCH + e.getMessage());
+                    }
+                    break;
+                }
                 SchemaAndValue sv;
                 try {
                     sv = json.toConnectData(topic, u.data());

@@ -1,6 +1,7 @@
 package io.mskbridge.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnectorContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -189,5 +191,50 @@ class KinesisSourceConnectorTest {
         p.put(KinesisSourceConfig.POSITION_TIMESTAMP, "2026-11-22T04:00:00Z");
         assertThat(errors(new KinesisSourceConnector(c -> kinesis).validate(p)))
                 .containsOnlyKeys(KinesisSourceConfig.POSITION_TIMESTAMP);
+    }
+
+    static final String SCHEMA = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}";
+
+    @Test
+    void validateReportsABadPayloadSchemaOnItsField() {
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.PAYLOAD_FORMAT, "json");
+        p.put(KinesisSourceConfig.PAYLOAD_SCHEMA, SCHEMA);
+        assertThat(errors(new KinesisSourceConnector(c -> kinesis).validate(p))).isEmpty();
+
+        p.put(KinesisSourceConfig.PAYLOAD_SCHEMA, "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\"");
+        Map<String, List<String>> e = errors(new KinesisSourceConnector(c -> kinesis).validate(p));
+        assertThat(e).containsOnlyKeys(KinesisSourceConfig.PAYLOAD_SCHEMA);
+        assertThat(e.get(KinesisSourceConfig.PAYLOAD_SCHEMA).get(0)).contains("Not a valid Avro schema");
+
+        p.put(KinesisSourceConfig.PAYLOAD_SCHEMA, "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"lng\"}]}");
+        e = errors(new KinesisSourceConnector(c -> kinesis).validate(p));
+        assertThat(e).containsOnlyKeys(KinesisSourceConfig.PAYLOAD_SCHEMA);
+        assertThat(e.get(KinesisSourceConfig.PAYLOAD_SCHEMA).get(0)).contains("Not a valid Avro schema", "lng");
+    }
+
+    @Test
+    void payloadSchemaMustBeARecordAndNeedsJson() {
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.PAYLOAD_FORMAT, "json");
+        p.put(KinesisSourceConfig.PAYLOAD_SCHEMA, "{\"type\":\"array\",\"items\":\"long\"}");
+        Map<String, List<String>> e = errors(new KinesisSourceConnector(c -> kinesis).validate(p));
+        assertThat(e).containsOnlyKeys(KinesisSourceConfig.PAYLOAD_SCHEMA);
+        assertThat(e.get(KinesisSourceConfig.PAYLOAD_SCHEMA).get(0)).contains("Must be an Avro record schema", "array");
+        assertThatThrownBy(() -> new KinesisSourceConfig(p)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(KinesisSourceConfig.PAYLOAD_SCHEMA);
+        p.put(KinesisSourceConfig.PAYLOAD_SCHEMA, "\"string\"");
+        assertThat(errors(new KinesisSourceConnector(c -> kinesis).validate(p)))
+                .containsOnlyKeys(KinesisSourceConfig.PAYLOAD_SCHEMA);
+
+        p.put(KinesisSourceConfig.PAYLOAD_SCHEMA, SCHEMA);
+        p.put(KinesisSourceConfig.PAYLOAD_FORMAT, "string");
+        e = errors(new KinesisSourceConnector(c -> kinesis).validate(p));
+        assertThat(e).containsOnlyKeys(KinesisSourceConfig.PAYLOAD_SCHEMA);
+        assertThat(e.get(KinesisSourceConfig.PAYLOAD_SCHEMA).get(0)).contains("only used with kinesis.payload.format=json");
+        assertThatThrownBy(() -> new KinesisSourceConfig(p)).isInstanceOf(ConfigException.class);
+
+        p.remove(KinesisSourceConfig.PAYLOAD_SCHEMA);
+        assertThat(new KinesisSourceConfig(p).payloadSchema()).isNull();
     }
 }

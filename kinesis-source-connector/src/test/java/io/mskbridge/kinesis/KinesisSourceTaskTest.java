@@ -333,4 +333,44 @@ class KinesisSourceTaskTest {
         task = null;
         assertThat(server.isRegistered(name)).isFalse();
     }
+
+    @Test
+    void jsonWithAnAvroSchemaGivesStructsAndMismatchesPassOnAsText() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", "{\"id\":1,\"event_type\":\"purchase\",\"amount\":19.99,\"x\":0}"
+                .getBytes(StandardCharsets.UTF_8));
+        kinesis.put("shardId-0", "k", "{\"id\":\"two\",\"event_type\":\"purchase\",\"amount\":1}"
+                .getBytes(StandardCharsets.UTF_8));
+        kinesis.put("shardId-0", "k", json(3));
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put(KinesisSourceConfig.PAYLOAD_SCHEMA, """
+                {"type":"record","name":"Event","namespace":"io.example","fields":[
+                  {"name":"id","type":"long"},{"name":"event_type","type":"string"},
+                  {"name":"amount","type":["null",{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}],
+                   "default":null}]}""");
+        start(p);
+        List<SourceRecord> got = pollUntil(3, 10_000);
+        assertThat(got).hasSize(3);
+
+        SourceRecord first = got.get(0);
+        org.apache.kafka.connect.data.Schema schema = first.valueSchema();
+        assertThat(schema.type()).isEqualTo(org.apache.kafka.connect.data.Schema.Type.STRUCT);
+        assertThat(schema.name()).isEqualTo("io.example.Event");
+        assertThat(schema.fields()).extracting(org.apache.kafka.connect.data.Field::name)
+                .containsExactly("id", "event_type", "amount");
+        org.apache.kafka.connect.data.Struct v = (org.apache.kafka.connect.data.Struct) first.value();
+        assertThat(v.schema()).isSameAs(schema);
+        assertThat(v.getInt64("id")).isEqualTo(1L);
+        assertThat(v.get("amount")).isEqualTo(new java.math.BigDecimal("19.99"));
+        assertThat(first.headers().lastWithName(RecordConverter.H_PAYLOAD_ERROR)).isNull();
+
+        SourceRecord bad = got.get(1);
+        assertThat(bad.valueSchema()).isEqualTo(org.apache.kafka.connect.data.Schema.STRING_SCHEMA);
+        assertThat((String) bad.value()).contains("\"two\"");
+        assertThat(header(bad, RecordConverter.H_PAYLOAD_ERROR))
+                .isEqualTo("does not match kinesis.payload.schema at $.id: expected an integer (long), got string \"two\"");
+
+        assertThat(((org.apache.kafka.connect.data.Struct) got.get(2).value()).get("amount")).isNull();
+        assertThat(got.get(2).valueSchema()).isSameAs(schema);
+    }
 }
