@@ -66,6 +66,11 @@ public class ConnectCluster extends ManagedServer {
         workerProps.put("task.shutdown.graceful.timeout.ms", "5000");
         // Tasks of a worker that left move after this delay (default 5 min would stall scale-out tests).
         workerProps.put("scheduled.rebalance.max.delay.ms", "5000");
+        // A SIGKILLed worker's sink consumers stay group members until their session expires, and a rebalance
+        // waits for them up to max.poll.interval.ms (5 min by default): crash tests would stall that long.
+        workerProps.put("consumer.session.timeout.ms", "10000");
+        workerProps.put("consumer.heartbeat.interval.ms", "2000");
+        workerProps.put("consumer.max.poll.interval.ms", "60000");
         workerProps.put("config.storage.replication.factor", "1");
         workerProps.put("offset.storage.replication.factor", "1");
         workerProps.put("status.storage.replication.factor", "1");

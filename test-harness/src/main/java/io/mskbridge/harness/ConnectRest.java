@@ -77,9 +77,14 @@ public final class ConnectRest {
         return out;
     }
 
-    /** Creates or updates a connector ({@code PUT /connectors/{name}/config}). */
+    /**
+     * Creates or updates a connector ({@code PUT /connectors/{name}/config}). Connect rejects a config whose
+     * {@code name} differs from the URL's, so the URL's name wins (configs are often reused across tests).
+     */
     public JsonNode putConnector(String name, Map<String, String> config) {
-        return call("PUT", "/connectors/" + name + "/config", config).requireSuccess("PUT connector " + name).body();
+        Map<String, String> body = new LinkedHashMap<>(config);
+        body.put("name", name);
+        return call("PUT", "/connectors/" + name + "/config", body).requireSuccess("PUT connector " + name).body();
     }
 
     public void deleteConnector(String name) {
@@ -94,6 +99,8 @@ public final class ConnectRest {
         Map<String, String> body = new LinkedHashMap<>(config);
         body.putIfAbsent("connector.class", connectorClass);
         String simple = connectorClass.substring(connectorClass.lastIndexOf('.') + 1);
+        // The validate endpoint requires a name, as a create would.
+        body.putIfAbsent("name", "validate-" + simple);
         return call("PUT", "/connector-plugins/" + simple + "/config/validate", body).requireSuccess("validate " + simple).body();
     }
 
