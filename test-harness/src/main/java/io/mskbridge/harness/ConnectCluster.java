@@ -175,6 +175,21 @@ public class ConnectCluster extends ManagedServer {
                 .collect(Collectors.joining("\n"));
     }
 
+    /**
+     * For failure messages of sink tests: the connector's status, its consumer group ({@code connect-<name>})
+     * against {@code topic}'s end offsets, and the worker log tails.
+     */
+    public String sinkDiagnostics(String connector, String topic, int logLines) {
+        String status;
+        try {
+            status = rest.status(connector).toString();
+        } catch (RuntimeException e) {
+            status = "(no status: " + e.getMessage() + ")";
+        }
+        return "status: " + status + "\n" + kafka.consumerGroupReport("connect-" + connector, topic) + "\n"
+                + logTails(logLines);
+    }
+
     private synchronized Worker launchWorker() {
         int id = ++workerSeq;
         int port = Ports.free();

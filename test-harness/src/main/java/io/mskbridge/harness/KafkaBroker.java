@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -164,6 +167,35 @@ public class KafkaBroker extends ManagedServer {
             });
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create topic " + name, e);
+        }
+    }
+
+    /**
+     * A one-line picture of a consumer group for failure messages: its state and members, and per partition of
+     * {@code topic} the committed offset next to the end offset. When a sink test stalls this tells apart "the
+     * group never finished rebalancing", "the task consumes but does not commit" and "nothing was produced".
+     */
+    public String consumerGroupReport(String groupId, String topic) {
+        try (Admin admin = admin()) {
+            ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)
+                    .get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
+                    .partitions();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            StringBuilder sb = new StringBuilder("group ").append(groupId).append(": state=").append(g.state())
+                    .append(", members=").append(g.members().size()).append(';');
+            latest.keySet().stream().sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).forEach(tp -> {
+                OffsetAndMetadata c = committed.get(tp);
+                sb.append(' ').append(tp).append(" committed=").append(c == null ? "none" : c.offset())
+                        .append("/end=").append(ends.get(tp).offset());
+            });
+            return sb.toString();
+        } catch (Exception e) {
+            return "group " + groupId + ": cannot describe (" + e + ")";
         }
     }
 

@@ -273,10 +273,11 @@ class DynamoDbSinkIT {
         int atKill = count("crash-items");
         CONNECT.addWorker();
         producer.join(120_000);
+        assertThat(producer.isAlive()).as("the producer is still sending after 120 s").isFalse();
         assertThat(producerFailure.get()).isNull();
         assertThat(atKill).isLessThan(n);
         Waits.until(n + " items after the crash", Duration.ofSeconds(180), () -> count("crash-items") == n,
-                () -> "items=" + count("crash-items") + "\n" + CONNECT.logTails(40));
+                () -> "items=" + count("crash-items") + "\n" + CONNECT.sinkDiagnostics("crash-sink", "crash-tx", 40));
         assertTableHoldsExactly("crash-items", 0, n);
         CONNECT.rest().deleteConnector("crash-sink");
     }
@@ -297,7 +298,7 @@ class DynamoDbSinkIT {
         CONNECT.rest().awaitRunning("fault-sink", 2, Duration.ofSeconds(90));
         produce("fault-tx", 0, n, 0);
         Waits.until(n + " items through faults", Duration.ofSeconds(240), () -> count("fault-items") == n,
-                () -> "items=" + count("fault-items") + ", " + proxy + "\n" + CONNECT.logTails(40));
+                () -> "items=" + count("fault-items") + ", " + proxy + "\n" + CONNECT.sinkDiagnostics("fault-sink", "fault-tx", 40));
         assertThat(proxy.throttled()).isPositive();
         assertThat(proxy.serverErrors()).isPositive();
         assertThat(proxy.resets()).isPositive();
