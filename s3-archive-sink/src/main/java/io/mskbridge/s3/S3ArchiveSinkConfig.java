@@ -260,9 +260,14 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 ROTATION_GROUP, ++o, Width.SHORT, "Rotate interval, record time (ms)");
         def.define(ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                 "Wall-clock rotation: a batch open longer than this is uploaded even if incomplete. Bounds "
-                        + "latency on idle partitions but GIVES UP EXACTLY-ONCE: boundaries then depend on timing, "
-                        + "so after a crash records may be written again under different keys (at-least-once). "
-                        + "0 disables.",
+                        + "latency on idle partitions, but boundaries then depend on timing, which a replay cannot "
+                        + "reproduce from the records. So each object records its batch's offsets, and a task that "
+                        + "takes over a partition reads them back (one HeadObject per replayed batch; needs "
+                        + "s3:GetObject and s3:ListBucket) and cuts the replayed batches where they were cut before: "
+                        + "crashes and restarts stay exactly-once. It GIVES UP EXACTLY-ONCE (at-least-once: records "
+                        + "written again under other keys) when the previous owner is still uploading while the new "
+                        + "one replays (a zombie task after a rebalance) or when archived objects were deleted or "
+                        + "renamed in between. 0 disables.",
                 ROTATION_GROUP, ++o, Width.SHORT, "Rotate interval, wall clock (ms)");
         def.define(OBJECT_MAX_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.between(1024, 5L << 40), Importance.LOW,
                 "A batch also ends when its serialized (uncompressed) records reach this many bytes, a "

@@ -62,6 +62,9 @@ public class S3ArchiveSinkTask extends SinkTask {
     public static final String META_RECORD_COUNT = "mskbridge-record-count";
     public static final String META_FIRST_OFFSET = "mskbridge-first-offset";
     public static final String META_LAST_OFFSET = "mskbridge-last-offset";
+    /** The offsets [start, end) of the batch the object belongs to: how a restarted task re-cuts it. */
+    public static final String META_BATCH_START = "mskbridge-batch-start";
+    public static final String META_BATCH_END = "mskbridge-batch-end";
 
     private S3ArchiveSinkConfig config;
     private KeyTemplate keyTemplate;
@@ -122,7 +125,7 @@ public class S3ArchiveSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            PartitionState old = states.put(tp, new PartitionState());
+            PartitionState old = states.put(tp, newState());
             if (old != null) {
                 old.discard();
             }
@@ -145,7 +148,7 @@ public class S3ArchiveSinkTask extends SinkTask {
         uploadSealed();
         for (SinkRecord r : records) {
             TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
-            PartitionState st = states.computeIfAbsent(tp, k -> new PartitionState());
+            PartitionState st = states.computeIfAbsent(tp, k -> newState());
             if (r.kafkaOffset() <= st.lastSeen) {
                 continue; // redelivered after a RetriableException of ours: already stored
             }
@@ -175,12 +178,14 @@ public class S3ArchiveSinkTask extends SinkTask {
                 continue;
             }
             Batch b = st.batch;
-            if (b != null && (timeBucket(r) != b.timeBucket || schemaChanged(b, r.valueSchema()))) {
+            if (b != null && (schemaChanged(b, r.valueSchema())
+                    || (b.end != null ? r.kafkaOffset() >= b.end : timeBucket(r) != b.timeBucket))) {
                 rotate(st);
                 b = null;
             }
             if (b == null) {
-                b = st.batch = new Batch(r.kafkaOffset(), timeBucket(r), r.valueSchema());
+                Long end = st.recovering ? recoveredEnd(st, tp, key, r.kafkaOffset()) : null;
+                b = st.batch = new Batch(r.kafkaOffset(), timeBucket(r), r.valueSchema(), end);
             }
             Group g = b.groups.get(key);
             if (g == null) {
@@ -197,11 +202,67 @@ public class S3ArchiveSinkTask extends SinkTask {
                 scratch.trim(SCRATCH_KEEP);
             }
             budget.enforce();
-            if (b.count >= config.flushSize() || b.bytes >= config.objectMaxBytes()) {
+            if (b.end != null ? r.kafkaOffset() + 1 >= b.end
+                    : b.count >= config.flushSize() || b.bytes >= config.objectMaxBytes()) {
                 rotate(st);
             }
         }
         rotateOnSchedule();
+    }
+
+    private PartitionState newState() {
+        PartitionState st = new PartitionState();
+        // Only wall-clock rotation cuts batches that a replay cannot reproduce from the records alone.
+        st.recovering = config.rotateScheduleInterval().toMillis() > 0;
+        return st;
+    }
+
+    /**
+     * With wall-clock rotation, the end of the batch that a previous owner of the partition uploaded starting
+     * at {@code offset} (read from the object's metadata), so that the replay cuts it at the same offset and
+     * rewrites the same objects instead of archiving its records a second time under other names. Returns
+     * null, and stops probing the partition, at the first batch start that has no such object: nothing after
+     * it was uploaded, since a partition's batches are uploaded in order. One HEAD per replayed batch.
+     */
+    private Long recoveredEnd(PartitionState st, TopicPartition tp, String key, long offset) {
+        String objectKey = key.replace(START_MARKER, pad(offset)) + extension;
+        Map<String, String> meta;
+        try {
+            meta = uploader.metadataOf(objectKey);
+        } catch (RuntimeException e) {
+            if (AwsErrors.isRetriable(e)) {
+                context.timeout(1000);
+                throw new RetriableException("Cannot check s3://" + config.bucket() + "/" + objectKey + " for a batch "
+                        + "uploaded before " + tp + " was reassigned, will retry: " + AwsErrors.describe(e), e);
+            }
+            throw new ConnectException("Cannot read s3://" + config.bucket() + "/" + objectKey + " to recover the "
+                    + "batch boundaries of " + tp + ": " + AwsErrors.describe(e) + ". With "
+                    + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " set, the connector's IAM role needs "
+                    + "s3:GetObject on the archived objects and s3:ListBucket on the bucket.", e);
+        }
+        Long end = meta == null ? null : parseBatchEnd(meta, offset);
+        if (end == null) {
+            st.recovering = false;
+        } else if (log.isDebugEnabled()) {
+            log.debug("{}: re-cutting the batch [{}, {}) that s3://{}/{} was uploaded from", tp, offset, end,
+                    config.bucket(), objectKey);
+        }
+        return end;
+    }
+
+    /** The batch end recorded in an object whose batch started at {@code offset}; null if it did not. */
+    private static Long parseBatchEnd(Map<String, String> meta, long offset) {
+        try {
+            String start = meta.get(META_BATCH_START);
+            String end = meta.get(META_BATCH_END);
+            if (start == null || end == null || Long.parseLong(start) != offset) {
+                return null; // written by an older version, or a different batch layout: nothing to reproduce
+            }
+            long e = Long.parseLong(end);
+            return e > offset ? e : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private void skip(PartitionState st, SinkRecord r) {
@@ -230,7 +291,8 @@ public class S3ArchiveSinkTask extends SinkTask {
         }
         long now = System.currentTimeMillis();
         for (PartitionState st : states.values()) {
-            if (st.batch != null && st.sealed == null && now - st.batch.openedAtMs >= interval) {
+            // A re-cut batch ends where its first upload did, never on the clock.
+            if (st.batch != null && st.batch.end == null && st.sealed == null && now - st.batch.openedAtMs >= interval) {
                 rotate(st);
             }
         }
@@ -240,7 +302,7 @@ public class S3ArchiveSinkTask extends SinkTask {
     private void rotate(PartitionState st) {
         Batch b = st.batch;
         st.batch = null;
-        b.nextOffset = st.lastSeen + 1;
+        b.nextOffset = b.end != null ? Math.max(b.end, st.lastSeen + 1) : st.lastSeen + 1;
         st.sealed = b;
         upload(st);
     }
@@ -264,6 +326,8 @@ public class S3ArchiveSinkTask extends SinkTask {
             meta.put(META_RECORD_COUNT, Long.toString(g.count));
             meta.put(META_FIRST_OFFSET, Long.toString(g.firstOffset));
             meta.put(META_LAST_OFFSET, Long.toString(g.lastOffset));
+            meta.put(META_BATCH_START, Long.toString(b.start));
+            meta.put(META_BATCH_END, Long.toString(b.nextOffset));
             try {
                 long size = uploader.upload(key, encoder.contentType(), meta, out -> {
                     try (InputStream in = g.buffer.open()) {
@@ -367,6 +431,8 @@ public class S3ArchiveSinkTask extends SinkTask {
     private static final class PartitionState {
         long lastSeen = -1;
         Long committable;
+        /** Still replaying batches a previous owner uploaded (see recoveredEnd). */
+        boolean recovering;
         Batch batch;
         Batch sealed;
 
@@ -385,16 +451,19 @@ public class S3ArchiveSinkTask extends SinkTask {
         final long start;
         final long timeBucket;
         final Schema schema;
+        /** Exclusive end offset when this batch re-cuts one uploaded before a restart, else null. */
+        final Long end;
         final long openedAtMs = System.currentTimeMillis();
         final LinkedHashMap<String, Group> groups = new LinkedHashMap<>();
         int count;
         long bytes;
         long nextOffset;
 
-        Batch(long start, long timeBucket, Schema schema) {
+        Batch(long start, long timeBucket, Schema schema, Long end) {
             this.start = start;
             this.timeBucket = timeBucket;
             this.schema = schema;
+            this.end = end;
         }
     }
 

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -68,6 +69,22 @@ final class S3Uploader {
     @FunctionalInterface
     interface ContentWriter {
         void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * The user metadata of an existing object, or {@code null} when there is none (404), retried like uploads.
+     * S3 answers a HEAD of a missing key with 404 only to callers allowed {@code s3:ListBucket}; without it the
+     * answer is 403 and surfaces as the SDK's failure.
+     */
+    Map<String, String> metadataOf(String key) {
+        try {
+            return retry.call("HeadObject " + key, () -> s3.headObject(b -> b.bucket(bucket).key(key))).metadata();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** Uploads one object; returns its size in bytes. Throws the (classified) SDK failure when retries run out. */

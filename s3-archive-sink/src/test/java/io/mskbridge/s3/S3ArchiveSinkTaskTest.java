@@ -209,6 +209,57 @@ class S3ArchiveSinkTaskTest {
     }
 
     @Test
+    void wallClockBatchesUploadedBeforeACrashAreReCutAtTheSameOffsets() throws Exception {
+        String bucket = bucket("schedule-crash");
+        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
+        p.put("flush.size", "1000");
+        p.put("rotate.schedule.interval.ms", "200");
+        p.put("s3.key.template", "processed/{event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        TopicPartition tp = new TopicPartition("events", 0);
+        List<SinkRecord> log = new ArrayList<>();
+        for (long o = 0; o < 200; o++) {
+            log.add(rec("events", 0, o, T0 + o, event(0, o), null));
+        }
+        Map<String, byte[]> before = new HashMap<>();
+        try (TaskDriver d = new TaskDriver(p, List.of(tp))) {
+            // The clock cuts [0, 100) and [100, 160): both uploaded, neither committed when the worker dies.
+            d.put(log.subList(0, 50));
+            Thread.sleep(300);
+            d.put(log.subList(50, 100));
+            d.put(log.subList(100, 150));
+            Thread.sleep(300);
+            d.put(log.subList(150, 160));
+            assertThat(d.task.metrics().getRecordsWritten()).isEqualTo(160);
+            for (S3Object o : TaskDriver.list(S3.client(), bucket)) {
+                before.put(o.key(), TaskDriver.get(S3.client(), bucket, o.key()).asByteArray());
+            }
+        }
+        assertThat(before.keySet()).anyMatch(k -> k.endsWith("+00000000000000000000.jsonl.gz"))
+                .anyMatch(k -> k.endsWith("+00000000000000000100.jsonl.gz"));
+        Map<String, String> meta = TaskDriver.get(S3.client(), bucket, before.keySet().stream()
+                .filter(k -> k.endsWith("+00000000000000000100.jsonl.gz")).findFirst().orElseThrow()).response().metadata();
+        assertThat(meta).containsEntry(S3ArchiveSinkTask.META_BATCH_START, "100")
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "160");
+
+        // The next owner gets everything from offset 0 at once, quickly: the clock alone would cut one batch.
+        try (TaskDriver d = new TaskDriver(p, List.of(tp))) {
+            d.put(log);
+            assertThat(d.commit(List.of(tp))).as("re-cut batches uploaded, the new one still open").containsEntry(tp, 160L);
+            for (Map.Entry<String, byte[]> e : before.entrySet()) {
+                assertThat(TaskDriver.get(S3.client(), bucket, e.getKey()).asByteArray()).as("rewrite of %s", e.getKey())
+                        .isEqualTo(e.getValue());
+            }
+            Thread.sleep(300);
+            d.put(List.of());
+            assertThat(d.commit(List.of(tp))).containsEntry(tp, 200L);
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        readJsonl(S3.client(), bucket).values().forEach(l -> l.forEach(n -> seen.merge(n.path("id").asText(), 1, Integer::sum)));
+        assertThat(seen).hasSize(200);
+        assertThat(seen.values()).as("copies per record").containsOnly(1);
+    }
+
+    @Test
     void avroObjectsAreReadableAndASchemaChangeStartsANewObject() throws Exception {
         String bucket = bucket("avro");
         Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
