@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mskbridge.harness.ConnectCluster;
+import io.mskbridge.harness.ConnectRest;
 import io.mskbridge.harness.PluginDirs;
 
 /**
@@ -72,6 +74,27 @@ class PluginZipIT {
             assertThat(versions.keySet()).as("plugins the worker loaded from plugin.path; worker log:\n" + connect.logTails(30))
                     .containsExactlyInAnyOrderElementsOf(declared);
             assertThat(versions.values()).allSatisfy(v -> assertThat(v).isEqualTo(VERSION));
+
+            // Connect instantiates every Converter it finds on plugin.path: a bundled class whose dependencies
+            // the pack leaves out (Apicurio's registry-backed converters) would log an ERROR on every start.
+            String log = Files.readString(connect.workers().get(0).process().log(), StandardCharsets.UTF_8);
+            assertThat(log).as("worker log").doesNotContain("Failed to discover")
+                    .doesNotContain("missing ServiceLoader manifests");
+
+            // The slimmed Apicurio jar still converts: validating a payload schema runs AvroData in the worker.
+            Map<String, String> kinesis = new HashMap<>();
+            kinesis.put("name", "zip-avrodata");
+            kinesis.put("connector.class", "io.mskbridge.kinesis.KinesisSourceConnector");
+            kinesis.put("kinesis.stream.names", "s");
+            kinesis.put("kinesis.payload.format", "json");
+            kinesis.put("kinesis.payload.schema", "{\"type\":\"record\",\"name\":\"E\",\"fields\":["
+                    + "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"amount\",\"type\":{\"type\":\"bytes\","
+                    + "\"logicalType\":\"decimal\",\"precision\":12,\"scale\":2}}]}");
+            kinesis.put("aws.region", "us-east-1");
+            kinesis.put("aws.endpoint.url", "http://127.0.0.1:9");
+            Map<String, List<String>> errors = ConnectRest.errors(connect.rest().validate(
+                    "io.mskbridge.kinesis.KinesisSourceConnector", kinesis));
+            assertThat(errors).as("a valid schema converts with the bundled AvroData").doesNotContainKey("kinesis.payload.schema");
         }
     }
 
