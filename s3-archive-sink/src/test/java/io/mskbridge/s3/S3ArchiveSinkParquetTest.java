@@ -106,6 +106,14 @@ public class S3ArchiveSinkParquetTest {
         return name;
     }
 
+    /** Task properties for parquet objects in a new bucket. */
+    private static Map<String, String> parquet(String bucketName, String compression) {
+        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket(bucketName));
+        p.put("s3.format", "parquet");
+        p.put("s3.compression", compression);
+        return p;
+    }
+
     static Struct order(long o) {
         Schema referrer = V1.field("referrer").schema();
         Map<String, Long> counters = new LinkedHashMap<>();
@@ -231,10 +239,8 @@ public class S3ArchiveSinkParquetTest {
 
     @Test
     void everyFieldOfEveryRecordReadsBackAndASchemaChangeStartsANewObject() throws Exception {
-        String bucket = bucket("pq-fields");
-        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
-        p.put("s3.format", "parquet");
-        p.put("s3.compression", "snappy");
+        Map<String, String> p = parquet("pq-fields", "snappy");
+        String bucket = p.get(S3ArchiveSinkConfig.BUCKET);
         p.put("flush.size", "50");
         TopicPartition tp = new TopicPartition("orders", 0);
         Map<String, Struct> sent = new HashMap<>();
@@ -297,10 +303,8 @@ public class S3ArchiveSinkParquetTest {
     @CsvSource({"none,UNCOMPRESSED", "snappy,SNAPPY", "zstd,ZSTD", "gzip,GZIP"})
     void eachCompressionIsThePageCodecAndReadsBackWithParquetsOwnCodecs(String compression, CompressionCodecName codec)
             throws Exception {
-        String bucket = bucket("pq-codec-" + compression);
-        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
-        p.put("s3.format", "parquet");
-        p.put("s3.compression", compression);
+        Map<String, String> p = parquet("pq-codec-" + compression, compression);
+        String bucket = p.get(S3ArchiveSinkConfig.BUCKET);
         p.put("flush.size", "300");
         TopicPartition tp = new TopicPartition("orders", 0);
         try (TaskDriver d = new TaskDriver(p, List.of(tp))) {
@@ -328,10 +332,8 @@ public class S3ArchiveSinkParquetTest {
     void theSameRecordsGiveByteIdenticalObjectsAndRowGroupsStayUnderTheCap() throws Exception {
         Map<String, byte[]> first = null;
         for (String run : List.of("pq-determinism-a", "pq-determinism-b")) {
-            String bucket = bucket(run);
-            Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
-            p.put("s3.format", "parquet");
-            p.put("s3.compression", "gzip");
+            Map<String, String> p = parquet(run, "gzip");
+            String bucket = p.get(S3ArchiveSinkConfig.BUCKET);
             p.put("flush.size", "6000");
             p.put("s3.parquet.row.group.bytes", String.valueOf(1 << 20));
             TopicPartition tp = new TopicPartition("orders", 0);
@@ -380,10 +382,8 @@ public class S3ArchiveSinkParquetTest {
 
     @Test
     void schemalessValuesAreARecordErrorLikeAvro() {
-        String bucket = bucket("pq-schemaless");
-        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
-        p.put("s3.format", "parquet");
-        p.put("s3.compression", "snappy");
+        Map<String, String> p = parquet("pq-schemaless", "snappy");
+        String bucket = p.get(S3ArchiveSinkConfig.BUCKET);
         TopicPartition tp = new TopicPartition("maps", 0);
         try (TaskDriver d = new TaskDriver(p, List.of(tp))) {
             SinkRecord r = rec("maps", 0, 0, T0, Map.of("id", "m-0"), null);
