@@ -30,7 +30,6 @@ import com.github.luben.zstd.ZstdOutputStream;
 
 import io.apicurio.registry.utils.converter.avro.AvroData;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Compression;
-import io.mskbridge.s3.S3ArchiveSinkConfig.Format;
 
 /**
  * Serializes records for a batch (the "stored" form kept in memory or spill files) and turns the stored form
@@ -39,7 +38,7 @@ import io.mskbridge.s3.S3ArchiveSinkConfig.Format;
  * bounded by {@code s3.buffer.max.bytes}).
  *
  * <p>Everything here is deterministic: same records → same bytes. Avro's sync marker, random by default, is
- * derived from the object key.
+ * derived from the object key; Parquet files carry no timestamp or random id ({@link ParquetEncoder}).
  */
 abstract class RecordEncoder {
 
@@ -52,15 +51,37 @@ abstract class RecordEncoder {
 
     abstract String contentType();
 
-    static RecordEncoder create(Format format, Compression compression, int level) {
-        switch (format) {
+    static RecordEncoder create(S3ArchiveSinkConfig config) {
+        Compression compression = config.compression();
+        int level = config.compressionLevel();
+        switch (config.format()) {
             case JSONL:
                 return new Jsonl(compression, level);
             case AVRO:
                 return new Avro(compression, level);
+            case PARQUET:
+                return new ParquetEncoder(compression, level, config.parquetRowGroupBytes());
             default:
-                throw new IllegalArgumentException(format + " is not supported");
+                throw new IllegalArgumentException(config.format() + " is not supported");
         }
+    }
+
+    static int gzipLevel(int level) {
+        return level < 0 ? 6 : Math.min(level, 9);
+    }
+
+    static int zstdLevel(int level) {
+        return level < 0 ? 3 : level;
+    }
+
+    /** A gzip stream (not closing {@code target}) whose bytes depend only on the input: MTIME=0, no name. */
+    static OutputStream gzip(OutputStream target, int level) throws IOException {
+        int lvl = gzipLevel(level);
+        return new GZIPOutputStream(nonClosing(target), 64 * 1024) {
+            {
+                def.setLevel(lvl);
+            }
+        };
     }
 
     static final class Jsonl extends RecordEncoder {
@@ -87,17 +108,11 @@ abstract class RecordEncoder {
             OutputStream c;
             switch (compression) {
                 case GZIP:
-                    int lvl = level < 0 ? 6 : Math.min(level, 9);
-                    // GZIPOutputStream writes MTIME=0 and no file name: the output is a function of the input.
-                    c = new GZIPOutputStream(nonClosing(target), 64 * 1024) {
-                        {
-                            def.setLevel(lvl);
-                        }
-                    };
+                    c = gzip(target, level);
                     break;
                 case ZSTD:
                     ZstdOutputStream z = new ZstdOutputStream(nonClosing(target));
-                    z.setLevel(level < 0 ? 3 : level);
+                    z.setLevel(zstdLevel(level));
                     c = z;
                     break;
                 default:
@@ -114,26 +129,19 @@ abstract class RecordEncoder {
         }
     }
 
-    static final class Avro extends RecordEncoder {
+    /**
+     * Struct values in Avro binary, converted with Apicurio's {@code AvroData}. The stored form is a 4-byte
+     * length and the binary datum per record, shared by the Avro and Parquet encoders: both re-frame it at
+     * upload, so a record is converted once, when it arrives, and bad records fail in {@code put()}.
+     */
+    abstract static class AvroStored extends RecordEncoder {
         private final AvroData avroData = new AvroData(1000);
         private final Map<Schema, org.apache.avro.Schema> schemas = new IdentityHashMap<>();
-        private final CodecFactory codec;
+        private final String formatName;
         private BinaryEncoder encoder;
 
-        Avro(Compression compression, int level) {
-            switch (compression) {
-                case SNAPPY:
-                    codec = CodecFactory.snappyCodec();
-                    break;
-                case ZSTD:
-                    codec = CodecFactory.zstandardCodec(level < 0 ? 3 : level);
-                    break;
-                case NONE:
-                    codec = CodecFactory.nullCodec();
-                    break;
-                default:
-                    throw new IllegalArgumentException("avro does not support " + compression);
-            }
+        AvroStored(String formatName) {
+            this.formatName = formatName;
         }
 
         org.apache.avro.Schema avroSchema(Schema connectSchema) {
@@ -147,13 +155,12 @@ abstract class RecordEncoder {
         void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException {
             Schema s = record.valueSchema();
             if (s == null || s.type() != Schema.Type.STRUCT) {
-                throw new DataException("s3.format=avro needs Struct values with a schema (e.g. JsonConverter with "
-                        + "schemas.enable=true or an Avro converter), got " + (s == null ? "a schemaless value"
-                        : "a " + s.type() + " schema"));
+                throw new DataException("s3.format=" + formatName + " needs Struct values with a schema (e.g. "
+                        + "JsonConverter with schemas.enable=true or an Avro converter), got "
+                        + (s == null ? "a schemaless value" : "a " + s.type() + " schema"));
             }
             org.apache.avro.Schema as = avroSchema(s);
             Object datum = avroData.fromConnectData(s, record.value());
-            // Stored form: 4-byte length + binary datum, re-framed into container blocks at upload.
             int lenPos = out.size();
             out.write(new byte[4]);
             encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
@@ -164,27 +171,58 @@ abstract class RecordEncoder {
             patch(out, lenPos, header);
         }
 
+        /** Receives one stored datum; {@code buf} is reused for the next one. */
+        @FunctionalInterface
+        interface DatumSink {
+            void accept(byte[] buf, int len) throws IOException;
+        }
+
+        static void forEachDatum(InputStream stored, DatumSink sink) throws IOException {
+            DataInputStream in = new DataInputStream(stored);
+            byte[] buf = new byte[1024];
+            while (true) {
+                int len;
+                try {
+                    len = in.readInt();
+                } catch (EOFException eof) {
+                    return;
+                }
+                if (buf.length < len) {
+                    buf = new byte[Math.max(len, buf.length * 2)];
+                }
+                in.readFully(buf, 0, len);
+                sink.accept(buf, len);
+            }
+        }
+    }
+
+    static final class Avro extends AvroStored {
+        private final CodecFactory codec;
+
+        Avro(Compression compression, int level) {
+            super("avro");
+            switch (compression) {
+                case SNAPPY:
+                    codec = CodecFactory.snappyCodec();
+                    break;
+                case ZSTD:
+                    codec = CodecFactory.zstandardCodec(zstdLevel(level));
+                    break;
+                case NONE:
+                    codec = CodecFactory.nullCodec();
+                    break;
+                default:
+                    throw new IllegalArgumentException("avro does not support " + compression);
+            }
+        }
+
         @Override
         void writeObject(InputStream stored, OutputStream target, String key, Schema batchSchema) throws IOException {
             org.apache.avro.Schema as = avroSchema(batchSchema);
-            DataInputStream in = new DataInputStream(stored);
             try (DataFileWriter<Object> w = new DataFileWriter<>(new GenericDatumWriter<>(as))) {
                 w.setCodec(codec);
                 w.create(as, nonClosing(target), sync(key));
-                byte[] buf = new byte[1024];
-                while (true) {
-                    int len;
-                    try {
-                        len = in.readInt();
-                    } catch (EOFException eof) {
-                        break;
-                    }
-                    if (buf.length < len) {
-                        buf = new byte[Math.max(len, buf.length * 2)];
-                    }
-                    in.readFully(buf, 0, len);
-                    w.appendEncoded(ByteBuffer.wrap(buf, 0, len));
-                }
+                forEachDatum(stored, (buf, len) -> w.appendEncoded(ByteBuffer.wrap(buf, 0, len)));
             }
         }
 

@@ -48,11 +48,13 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String PART_SIZE = "s3.part.size";
     public static final String BUFFER_MAX_BYTES = "s3.buffer.max.bytes";
     public static final String SPILL_DIR = "s3.spill.dir";
+    public static final String PARQUET_ROW_GROUP_BYTES = "s3.parquet.row.group.bytes";
     public static final String UPLOAD_RETRY_TIMEOUT_MS = "s3.upload.retry.timeout.ms";
 
     public static final String KEY_TEMPLATE_DEFAULT =
             "{kafka.topic}/{time:yyyy/MM/dd/HH}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}";
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+    public static final int PARQUET_ROW_GROUP_DEFAULT = 8 * 1024 * 1024;
 
     /** Object format. */
     public enum Format {
@@ -207,7 +209,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 "Object key of each batch. Time placeholders use the record timestamp (UTC); field placeholders "
                         + "read the record value, so e.g. {event_type} partitions by a field. {kafka.start_offset} "
                         + "is the offset of the object's first record, zero-padded to " + START_OFFSET_DIGITS
-                        + " digits so keys sort. The format's extension (.jsonl, .jsonl.gz, .jsonl.zst, .avro) is "
+                        + " digits so keys sort. The format's extension (.jsonl, .jsonl.gz, .jsonl.zst, .avro, "
+                        + ".parquet) is "
                         + "appended. Object names are a pure function of the records, which makes rewrites after "
                         + "a crash idempotent.",
                 S3_GROUP, ++o, Width.LONG, "Object key template");
@@ -230,16 +233,21 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 "Object format. jsonl: one JSON document per line (schemaless maps and Structs; Structs as plain "
                         + "JSON without a schema envelope). avro: Avro object container files for Struct values, "
                         + "converted with Apicurio's AvroData; a schema change starts a new object. parquet: "
-                        + "reserved, not supported by this release (validation rejects it).",
+                        + "Parquet files for Struct values, converted the same way and written with parquet-avro "
+                        + "(one or more row groups of at most " + PARQUET_ROW_GROUP_BYTES + "); a schema change "
+                        + "starts a new object. avro and parquet send schemaless values (maps) to the dead "
+                        + "letter queue, or fail the task without one.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Format");
         def.define(COMPRESSION, Type.STRING, Compression.GZIP.value, enumValidator("none", "gzip", "zstd", "snappy"),
                 Importance.MEDIUM,
                 "Compression. jsonl: none, gzip (.jsonl.gz) or zstd (.jsonl.zst). avro: none, snappy or zstd as "
-                        + "Avro block codecs. Compression is deterministic, so a rewrite after a crash yields "
-                        + "byte-identical objects.",
+                        + "Avro block codecs. parquet: none, snappy, zstd or gzip as Parquet page codecs (the "
+                        + "object stays .parquet). Compression is deterministic, so a rewrite after a crash "
+                        + "yields byte-identical objects.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Compression");
         def.define(COMPRESSION_LEVEL, Type.INT, -1, ConfigDef.Range.between(-1, 22), Importance.LOW,
-                "Compression level; -1 is the codec default (gzip 6, zstd 3). gzip accepts 1-9, zstd 1-22.",
+                "Compression level of gzip and zstd (all formats); -1 is the codec default (gzip 6, zstd 3). "
+                        + "gzip accepts 1-9, zstd 1-22; snappy has no levels.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Compression level");
         def.define(NULL_VALUES, Type.STRING, NullBehavior.IGNORE.value, enumValidator("ignore", "fail"),
                 Importance.LOW,
@@ -282,14 +290,24 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         def.define(BUFFER_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(MIN_PART_SIZE + (1L << 20)),
                 Importance.MEDIUM,
                 "Upper bound of the task's heap for record data, whatever the number of open partitions: one "
-                        + "part buffer plus the in-memory tails of open batches. When the tails exceed the rest, "
-                        + "the largest are spilled to local files under " + SPILL_DIR + ". Must exceed "
-                        + PART_SIZE + " by at least 1 MiB.",
+                        + "part buffer, with s3.format=parquet twice " + PARQUET_ROW_GROUP_BYTES + " for the "
+                        + "Parquet writer, plus the in-memory tails of open batches. When the tails exceed the "
+                        + "rest, the largest are spilled to local files under " + SPILL_DIR + ". Must exceed "
+                        + PART_SIZE + " (plus the Parquet writer's share) by at least 1 MiB.",
                 MEMORY_GROUP, ++o, Width.SHORT, "Task buffer limit (bytes)");
         def.define(SPILL_DIR, Type.STRING, "", null, Importance.LOW,
                 "Directory for spill files; empty means java.io.tmpdir. Each task uses its own subdirectory and "
                         + "deletes it on stop.",
                 MEMORY_GROUP, ++o, Width.LONG, "Spill directory");
+        def.define(PARQUET_ROW_GROUP_BYTES, Type.INT, PARQUET_ROW_GROUP_DEFAULT,
+                ConfigDef.Range.between(1 << 20, 512 << 20), Importance.LOW,
+                "s3.format=parquet only: Parquet buffers a whole row group in memory before writing it, so "
+                        + "this caps the writer's heap (Parquet's own default is 128 MiB). A row group closes at "
+                        + "this many buffered bytes, pages at 1/8 of it (at most 1 MiB), and the column "
+                        + "dictionaries share another row group's worth; the writer therefore needs twice this "
+                        + "value while an object is uploaded, counted in " + BUFFER_MAX_BYTES + ". Larger row "
+                        + "groups scan faster in Athena/Spark; objects smaller than this are one row group.",
+                MEMORY_GROUP, ++o, Width.SHORT, "Parquet row group size (bytes)");
         return AwsConfig.addTo(def);
     }
 
@@ -304,16 +322,33 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         if (err != null) {
             throw new ConfigException(err);
         }
-        if (bufferMaxBytes() < partSize() + (1L << 20)) {
-            throw new ConfigException(BUFFER_MAX_BYTES + " must exceed " + PART_SIZE + " by at least 1 MiB");
+        String memErr = memoryError(format(), partSize(), parquetRowGroupBytes(), bufferMaxBytes());
+        if (memErr != null) {
+            throw new ConfigException(memErr);
         }
+    }
+
+    /**
+     * Heap held outside the budget for open batches while an object is uploaded: the part buffer and, for
+     * Parquet, the writer's row group and dictionaries.
+     */
+    static long uploadReserve(Format format, int partSize, int rowGroupBytes) {
+        return partSize + (format == Format.PARQUET ? ParquetEncoder.writerReserve(rowGroupBytes) : 0);
+    }
+
+    /** The cross-field memory rule, or null when s3.buffer.max.bytes leaves at least 1 MiB for open batches. */
+    static String memoryError(Format format, int partSize, int rowGroupBytes, long bufferMaxBytes) {
+        long reserve = uploadReserve(format, partSize, rowGroupBytes);
+        if (bufferMaxBytes >= reserve + (1L << 20)) {
+            return null;
+        }
+        return BUFFER_MAX_BYTES + " (" + bufferMaxBytes + ") must exceed " + PART_SIZE + " (" + partSize + ")"
+                + (format == Format.PARQUET ? " + 2 x " + PARQUET_ROW_GROUP_BYTES + " (" + rowGroupBytes + ")" : "")
+                + " by at least 1 MiB: that much is held while uploading";
     }
 
     /** The cross-field rule of format/compression/SSE, or null when the combination is fine. */
     static String compatibilityError(Format format, Compression compression, Sse sse, String kmsKeyId) {
-        if (format == Format.PARQUET) {
-            return "s3.format=parquet is not supported by this release; use avro or jsonl";
-        }
         if (format == Format.JSONL && compression == Compression.SNAPPY) {
             return "jsonl objects support s3.compression none, gzip or zstd (snappy has no standard stream "
                     + "format for line files)";
@@ -381,6 +416,15 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     public long bufferMaxBytes() {
         return getLong(BUFFER_MAX_BYTES);
+    }
+
+    public int parquetRowGroupBytes() {
+        return getInt(PARQUET_ROW_GROUP_BYTES);
+    }
+
+    /** See {@link #uploadReserve(Format, int, int)}. */
+    public long uploadReserve() {
+        return uploadReserve(format(), partSize(), parquetRowGroupBytes());
     }
 
     public String spillDir() {

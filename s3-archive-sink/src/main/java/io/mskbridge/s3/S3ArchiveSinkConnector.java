@@ -32,7 +32,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Archives Kafka records to S3 as batched, compressed JSON Lines or Avro objects whose names and contents are
+ * Archives Kafka records to S3 as batched, compressed JSON Lines, Avro or Parquet objects whose names and contents are
  * a pure function of the records (exactly-once after crashes), with a per-task memory bound. Replaces the seed
  * Lambda's one-object-per-record {@code archive_to_s3}. See {@link S3ArchiveSinkTask} for the design.
  */
@@ -115,18 +115,20 @@ public class S3ArchiveSinkConnector extends SinkConnector {
             String err = S3ArchiveSinkConfig.compatibilityError(format, Compression.parse((String) c),
                     Sse.parse((String) sse), (String) values.get(S3ArchiveSinkConfig.SSE_KMS_KEY_ID).value());
             if (err != null) {
-                String field = format == Format.PARQUET ? S3ArchiveSinkConfig.FORMAT
-                        : err.startsWith(S3ArchiveSinkConfig.SSE_KMS_KEY_ID) ? S3ArchiveSinkConfig.SSE_KMS_KEY_ID
+                String field = err.startsWith(S3ArchiveSinkConfig.SSE_KMS_KEY_ID) ? S3ArchiveSinkConfig.SSE_KMS_KEY_ID
                         : S3ArchiveSinkConfig.COMPRESSION;
                 values.get(field).addErrorMessage(err);
             }
         }
         Object part = ok(values, S3ArchiveSinkConfig.PART_SIZE);
         Object buf = ok(values, S3ArchiveSinkConfig.BUFFER_MAX_BYTES);
-        if (part != null && buf != null && (Long) buf < ((Integer) part) + (1L << 20)) {
-            values.get(S3ArchiveSinkConfig.BUFFER_MAX_BYTES).addErrorMessage(S3ArchiveSinkConfig.BUFFER_MAX_BYTES
-                    + " (" + buf + ") must exceed " + S3ArchiveSinkConfig.PART_SIZE + " (" + part
-                    + ") by at least 1 MiB: one part buffer is held while uploading");
+        Object rowGroup = ok(values, S3ArchiveSinkConfig.PARQUET_ROW_GROUP_BYTES);
+        if (f != null && part != null && buf != null && rowGroup != null) {
+            String err = S3ArchiveSinkConfig.memoryError(Format.parse((String) f), (Integer) part,
+                    (Integer) rowGroup, (Long) buf);
+            if (err != null) {
+                values.get(S3ArchiveSinkConfig.BUFFER_MAX_BYTES).addErrorMessage(err);
+            }
         }
     }
 

@@ -89,14 +89,15 @@ public class S3ArchiveSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new S3ArchiveSinkConfig(props);
         keyTemplate = config.keyTemplate();
-        encoder = RecordEncoder.create(config.format(), config.compression(), config.compressionLevel());
+        encoder = RecordEncoder.create(config);
         extension = config.extension();
         String connector = props.getOrDefault("name", "s3-archive-sink");
         String taskId = props.getOrDefault(TASK_ID, "0");
         metrics = new SinkTaskMetrics();
-        // The part buffer and the encode scratch live outside the budget for open objects.
-        budget = new MemoryBudget(config.bufferMaxBytes() - config.partSize() - SCRATCH_KEEP);
-        metrics.gauges(() -> budget.used() + config.partSize(), config::bufferMaxBytes, () -> budget.spilledBytes(),
+        // The part buffer, the Parquet writer and the encode scratch live outside the budget for open objects.
+        long reserve = config.uploadReserve();
+        budget = new MemoryBudget(config.bufferMaxBytes() - reserve - SCRATCH_KEEP);
+        metrics.gauges(() -> budget.used() + reserve, config::bufferMaxBytes, () -> budget.spilledBytes(),
                 () -> states.values().stream().mapToInt(s -> s.batch == null ? 0 : s.batch.groups.size()).sum());
         metrics.register(connector, taskId);
         spillDir = Paths.get(config.spillDir()).resolve("mskbridge-s3-" + SinkTaskMetrics.sanitize(connector) + "-"

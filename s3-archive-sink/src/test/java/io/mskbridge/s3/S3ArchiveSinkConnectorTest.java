@@ -61,7 +61,10 @@ class S3ArchiveSinkConnectorTest {
         p.put("s3.compression", "snappy");
         assertThat(errors(p)).isEmpty();
         p.put("s3.format", "parquet");
-        assertThat(errors(p)).containsOnlyKeys("s3.format");
+        for (String c : List.of("none", "snappy", "zstd", "gzip")) {
+            p.put("s3.compression", c);
+            assertThat(errors(p)).as("parquet + " + c).isEmpty();
+        }
         p = base();
         p.put("s3.compression", "snappy");
         assertThat(errors(p)).containsOnlyKeys("s3.compression");
@@ -74,6 +77,19 @@ class S3ArchiveSinkConnectorTest {
         p.put("s3.part.size", String.valueOf(8 << 20));
         p.put("s3.buffer.max.bytes", String.valueOf(8 << 20));
         assertThat(errors(p)).containsOnlyKeys("s3.buffer.max.bytes");
+        // parquet's writer (2 x row group) is held while uploading, on top of the part buffer
+        p = base();
+        p.put("s3.part.size", String.valueOf(8 << 20));
+        p.put("s3.buffer.max.bytes", String.valueOf(20 << 20));
+        assertThat(errors(p)).isEmpty();
+        p.put("s3.format", "parquet");
+        p.put("s3.compression", "snappy");
+        assertThat(errors(p)).containsOnlyKeys("s3.buffer.max.bytes");
+        assertThat(errors(p).get("s3.buffer.max.bytes").toString()).contains("s3.parquet.row.group.bytes");
+        p.put("s3.parquet.row.group.bytes", String.valueOf(4 << 20));
+        assertThat(errors(p)).isEmpty();
+        p.put("s3.parquet.row.group.bytes", "1000");
+        assertThat(errors(p)).containsOnlyKeys("s3.parquet.row.group.bytes");
         p = base();
         p.put("s3.key.template", "{kafka.topic}/{kafka.partition}");
         assertThat(errors(p).get("s3.key.template").toString()).contains("{kafka.start_offset}");
@@ -111,5 +127,7 @@ class S3ArchiveSinkConnectorTest {
         assertThat(new S3ArchiveSinkConfig(p).extension()).isEqualTo(".jsonl.zst");
         p.put("s3.format", "avro");
         assertThat(new S3ArchiveSinkConfig(p).extension()).isEqualTo(".avro");
+        p.put("s3.format", "parquet");
+        assertThat(new S3ArchiveSinkConfig(p).extension()).isEqualTo(".parquet");
     }
 }

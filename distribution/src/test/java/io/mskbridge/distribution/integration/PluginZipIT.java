@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +17,11 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,13 +29,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.ConnectRest;
 import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.S3ProxyServer;
+import io.mskbridge.harness.TestAws;
+import io.mskbridge.harness.Waits;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The plugin ZIP, unpacked into {@code plugin.path} of a Connect 3.7 worker running in its own JVM (no MSK Bridge
  * class on its classpath, so the plugin's isolated class loader does all the loading), lists every connector and
- * transform the pack declares, each with the pack's version.
+ * transform the pack declares, each with the pack's version, and the S3 sink writes Parquet with the ZIP's jars
+ * alone.
  */
 class PluginZipIT {
+
+    @RegisterExtension
+    static final S3ProxyServer S3 = new S3ProxyServer();
 
     private static final String VERSION = System.getProperty("project.version");
     private static Path zip;
@@ -95,6 +109,58 @@ class PluginZipIT {
             Map<String, List<String>> errors = ConnectRest.errors(connect.rest().validate(
                     "io.mskbridge.kinesis.KinesisSourceConnector", kinesis));
             assertThat(errors).as("a valid schema converts with the bundled AvroData").doesNotContainKey("kinesis.payload.schema");
+        }
+    }
+
+    /**
+     * Listing plugins loads no format code, so a ZIP that lacks a transitive jar (e.g. parquet's, when a stale
+     * parent POM hides them) still lists everything: write Parquet through the ZIP's class loader to be sure.
+     */
+    @Test
+    void theS3SinkWritesParquetFromTheZip() throws Exception {
+        S3.client().createBucket(b -> b.bucket("zip-parquet"));
+        try (ConnectCluster connect = new ConnectCluster(1).withPluginPath(pluginPath)) {
+            connect.start();
+            connect.kafka().createTopic("zip-parquet", 1);
+            Map<String, String> c = new HashMap<>();
+            c.put("connector.class", "io.mskbridge.s3.S3ArchiveSinkConnector");
+            c.put("topics", "zip-parquet");
+            c.put("s3.bucket", "zip-parquet");
+            c.put("s3.format", "parquet");
+            c.put("s3.compression", "snappy");
+            c.put("flush.size", "50");
+            c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+            c.put("value.converter.schemas.enable", "true");
+            c.put("aws.endpoint.url", S3.endpoint().toString());
+            c.put("aws.region", "us-east-1");
+            c.put("aws.credentials.provider", "static");
+            c.put("aws.access.key.id", TestAws.ACCESS_KEY);
+            c.put("aws.secret.access.key", TestAws.SECRET_KEY);
+            assertThat(ConnectRest.errors(connect.rest().validate("io.mskbridge.s3.S3ArchiveSinkConnector", c))).isEmpty();
+            connect.rest().putConnector("zip-parquet", c);
+            connect.rest().awaitRunning("zip-parquet", 1, Duration.ofSeconds(90));
+            String schema = "{\"type\":\"struct\",\"optional\":false,\"fields\":[{\"field\":\"id\",\"type\":\"string\","
+                    + "\"optional\":false}]}";
+            try (KafkaProducer<byte[], byte[]> producer = connect.kafka().producer(Map.of())) {
+                for (int i = 0; i < 100; i++) {
+                    String v = "{\"schema\":" + schema + ",\"payload\":{\"id\":\"z-" + i + "\"}}";
+                    producer.send(new ProducerRecord<>("zip-parquet", 0, null, v.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            Waits.until("2 parquet objects; worker log:\n" + connect.logTails(30), Duration.ofSeconds(90),
+                    () -> S3.client().listObjectsV2(b -> b.bucket("zip-parquet")).keyCount() >= 2);
+            long records = 0;
+            for (S3Object o : S3.client().listObjectsV2(b -> b.bucket("zip-parquet")).contents()) {
+                ResponseBytes<GetObjectResponse> obj = S3.client().getObjectAsBytes(b -> b.bucket("zip-parquet").key(o.key()));
+                byte[] bytes = obj.asByteArray();
+                assertThat(o.key()).endsWith(".parquet");
+                // a complete Parquet file: magic at both ends, footer written
+                assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("PAR1");
+                assertThat(new String(bytes, bytes.length - 4, 4, StandardCharsets.US_ASCII)).isEqualTo("PAR1");
+                records += Long.parseLong(obj.response().metadata().get("mskbridge-record-count"));
+            }
+            assertThat(records).isEqualTo(100);
+            assertThat(connect.rest().status("zip-parquet").path("tasks").get(0).path("state").asText()).isEqualTo("RUNNING");
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -32,14 +33,16 @@ import io.mskbridge.harness.PluginDirs;
 import io.mskbridge.harness.S3ProxyServer;
 import io.mskbridge.harness.TestAws;
 import io.mskbridge.harness.Waits;
+import io.mskbridge.s3.S3ArchiveSinkParquetTest;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The connector in real Connect 3.7 worker JVMs (-Xmx512m) loading the module from plugin.path: validation
- * against the bucket, every record exactly once after repeated SIGKILLs of workers, and 1,000 open
- * partitions in one task with the worker's peak heap reported from its GC log.
+ * against the bucket, Parquet objects written by the plugin's class loader (no Hadoop on plugin.path), every
+ * record exactly once after repeated SIGKILLs of workers, and 1,000 open partitions in one task with the
+ * worker's peak heap reported from its GC log.
  */
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "mskbridge.module.jar", matches = ".+")
 class S3ArchiveSinkIT {
@@ -94,6 +97,79 @@ class S3ArchiveSinkIT {
         c.put("s3.compression", "zstd");
         assertThat(ConnectRest.errors(CONNECT.rest().validate("io.mskbridge.s3.S3ArchiveSinkConnector", c)))
                 .hasEntrySatisfying("s3.bucket", m -> assertThat(m.toString()).contains("does not exist"));
+        c.put("s3.bucket", "validate-ok");
+        c.put("s3.format", "parquet");
+        c.put("s3.compression", "gzip");
+        assertThat(ConnectRest.errors(CONNECT.rest().validate("io.mskbridge.s3.S3ArchiveSinkConnector", c))).isEmpty();
+        c.put("s3.buffer.max.bytes", String.valueOf(20 << 20)); // < 8 MiB part + 2 x 8 MiB row group + 1 MiB
+        assertThat(ConnectRest.errors(CONNECT.rest().validate("io.mskbridge.s3.S3ArchiveSinkConnector", c)))
+                .containsOnlyKeys("s3.buffer.max.bytes");
+    }
+
+    /**
+     * Parquet written in a worker whose plugin.path holds only the module's runtime dependencies (no Hadoop):
+     * proves parquet and the sink's codecs load in Connect's isolated plugin class loader.
+     */
+    @Test
+    void parquetObjectsFromJsonConverterStructsHoldEveryRecord() throws Exception {
+        String bucket = "parquet-it";
+        S3.client().createBucket(b -> b.bucket(bucket));
+        String topic = "structs";
+        int partitions = 2;
+        int perPartition = 300;
+        CONNECT.kafka().createTopic(topic, partitions);
+        Map<String, String> c = config(bucket, topic);
+        c.put("tasks.max", "1");
+        c.put("flush.size", "100");
+        c.put("s3.format", "parquet");
+        c.put("s3.compression", "zstd");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter.schemas.enable", "true");
+        CONNECT.rest().putConnector("s3-parquet", c);
+        CONNECT.rest().awaitRunning("s3-parquet", 1, Duration.ofSeconds(90));
+        String schema = "{\"type\":\"struct\",\"name\":\"Evt\",\"optional\":false,\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"string\",\"optional\":false},"
+                + "{\"field\":\"n\",\"type\":\"int64\",\"optional\":false},"
+                + "{\"field\":\"ts\",\"type\":\"int64\",\"name\":\"org.apache.kafka.connect.data.Timestamp\","
+                + "\"version\":1,\"optional\":false},"
+                + "{\"field\":\"customer\",\"type\":\"struct\",\"optional\":true,\"fields\":["
+                + "{\"field\":\"name\",\"type\":\"string\",\"optional\":false}]},"
+                + "{\"field\":\"tags\",\"type\":\"array\",\"items\":{\"type\":\"string\",\"optional\":false},"
+                + "\"optional\":false}]}";
+        try (KafkaProducer<byte[], byte[]> producer = CONNECT.kafka().producer(Map.of())) {
+            for (int p = 0; p < partitions; p++) {
+                for (long i = 0; i < perPartition; i++) {
+                    String payload = "{\"id\":\"p-" + p + "-" + i + "\",\"n\":" + i + ",\"ts\":" + (1_767_225_600_000L + i)
+                            + ",\"customer\":" + (i % 2 == 0 ? "{\"name\":\"c" + i + "\"}" : "null")
+                            + ",\"tags\":[\"t" + (i % 3) + "\"]}";
+                    String value = "{\"schema\":" + schema + ",\"payload\":" + payload + "}";
+                    producer.send(new ProducerRecord<>(topic, p, null, value.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        int expectedObjects = partitions * perPartition / 100;
+        Waits.until(expectedObjects + " parquet objects", Duration.ofSeconds(120),
+                () -> listAll(bucket).size() >= expectedObjects);
+        Path dir = HarnessEnv.newWorkDir("s3-parquet-it");
+        Map<String, Integer> copies = new HashMap<>();
+        for (S3Object o : listAll(bucket)) {
+            assertThat(o.key()).endsWith(".parquet");
+            Path f = Files.write(dir.resolve(o.key().replace('/', '_')),
+                    S3.client().getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray());
+            for (GenericRecord g : S3ArchiveSinkParquetTest.readAll(f)) {
+                String id = g.get("id").toString();
+                long i = (Long) g.get("n");
+                assertThat(id).endsWith("-" + i);
+                assertThat(g.get("ts")).isEqualTo(java.time.Instant.ofEpochMilli(1_767_225_600_000L + i));
+                GenericRecord customer = (GenericRecord) g.get("customer");
+                assertThat(customer == null ? null : customer.get("name").toString()).isEqualTo(i % 2 == 0 ? "c" + i : null);
+                assertThat(((List<?>) g.get("tags")).toString()).isEqualTo("[t" + (i % 3) + "]");
+                copies.merge(id, 1, Integer::sum);
+            }
+        }
+        assertThat(copies.size()).as("distinct records archived").isEqualTo(partitions * perPartition);
+        assertThat(copies.values()).as("copies per record").containsOnly(1);
+        CONNECT.rest().deleteConnector("s3-parquet");
     }
 
     @Test
