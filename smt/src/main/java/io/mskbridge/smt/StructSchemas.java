@@ -1,5 +1,7 @@
 package io.mskbridge.smt;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 
 import org.apache.kafka.connect.data.Field;
@@ -12,7 +14,30 @@ import org.apache.kafka.connect.transforms.util.SchemaUtil;
 /** Derives Struct schemas with added output fields, and copies values into them. */
 final class StructSchemas {
 
+    /**
+     * Struct's private value array, where this runtime lets us reach it (null otherwise: then values are copied
+     * with {@code put}). {@code Struct.put} validates every value against its field schema, walking nested maps
+     * and arrays; for a value taken from a Struct whose field has the very same schema object that is repeated
+     * work, and it dominated the Struct path of a transform chain. Connect's classes and ours live in unnamed
+     * modules, which are open to deep reflection.
+     */
+    private static final VarHandle VALUES = valuesHandle();
+
     private StructSchemas() {
+    }
+
+    private static VarHandle valuesHandle() {
+        try {
+            return MethodHandles.privateLookupIn(Struct.class, MethodHandles.lookup())
+                    .findVarHandle(Struct.class, "values", Object[].class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another Connect version, or a security manager: the validating copy still works
+        }
+    }
+
+    /** Whether {@link #copy} copies value arrays directly (for tests). */
+    static boolean directCopy() {
+        return VALUES != null;
     }
 
     /**
@@ -51,6 +76,17 @@ final class StructSchemas {
         Struct out = new Struct(updated);
         List<Field> src = value.schema().fields();
         List<Field> dst = updated.fields();
+        if (VALUES != null) {
+            // Raw values, not get(): a null stays null (get() would materialize the field default), as in the source.
+            Object[] from = (Object[]) VALUES.get(value);
+            Object[] to = (Object[]) VALUES.get(out);
+            for (int i = 0, n = src.size(); i < n; i++) {
+                if (dst.get(i).schema() == src.get(i).schema()) {
+                    to[i] = from[i];
+                }
+            }
+            return out;
+        }
         for (int i = 0, n = src.size(); i < n; i++) {
             Field from = src.get(i);
             Field to = dst.get(i);
