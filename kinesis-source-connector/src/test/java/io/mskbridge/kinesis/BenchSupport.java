@@ -64,11 +64,19 @@ final class BenchSupport {
 
     /** Polls until n records came out; returns the elapsed nanoseconds. */
     static long drain(KinesisSourceTask task, int n) throws InterruptedException {
+        return drain(task, n, new long[1]);
+    }
+
+    /** Polls until n records came out; returns the nanos it took and sets firstAt[0] to when the first did. */
+    static long drain(KinesisSourceTask task, int n, long[] firstAt) throws InterruptedException {
         long t0 = System.nanoTime();
         int got = 0;
         while (got < n) {
             List<SourceRecord> r = task.poll();
             if (r != null) {
+                if (got == 0) {
+                    firstAt[0] = System.nanoTime();
+                }
                 got += r.size();
             }
         }
