@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -30,6 +31,7 @@ import io.mskbridge.s3.S3ArchiveSinkConfig.Sse;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Archives Kafka records to S3 as batched, compressed JSON Lines, Avro or Parquet objects whose names and contents are
@@ -101,6 +103,11 @@ public class S3ArchiveSinkConnector extends SinkConnector {
             String err = probeBucket(connectorConfigs);
             if (err != null) {
                 values.get(S3ArchiveSinkConfig.BUCKET).addErrorMessage(err);
+            } else if (new S3ArchiveSinkConfig(connectorConfigs).rotateScheduleInterval().toMillis() > 0) {
+                String reads = probeBatchRecovery(connectorConfigs);
+                if (reads != null) {
+                    values.get(S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS).addErrorMessage(reads);
+                }
             }
         }
         return config;
@@ -139,13 +146,65 @@ public class S3ArchiveSinkConnector extends SinkConnector {
 
     /** Null when the bucket is writable, else a message for s3.bucket. */
     static String probeBucket(Map<String, String> props) {
+        S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
+        return probe(config, "Bucket '" + config.bucket() + "'", s3 -> {
+            try {
+                String key = "_mskbridge-validate/" + java.util.UUID.randomUUID();
+                String id = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)).uploadId();
+                s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(id));
+                return null;
+            } catch (RuntimeException e) {
+                String code = AwsErrors.errorCode(e);
+                if ("NoSuchBucket".equals(code)) {
+                    return "Bucket '" + config.bucket() + "' does not exist (in " + AwsConfig.REGION + "/"
+                            + AwsConfig.ENDPOINT_URL + " as configured)";
+                }
+                return "Cannot write to bucket '" + config.bucket() + "': " + AwsErrors.describe(e)
+                        + ". Check " + AwsConfig.CREDENTIALS_PROVIDER + ", " + AwsConfig.REGION + ", "
+                        + AwsConfig.ENDPOINT_URL + " and that the identity has s3:PutObject and "
+                        + "s3:AbortMultipartUpload on the bucket";
+            }
+        });
+    }
+
+    /**
+     * With wall-clock rotation a task reads back (HeadObject) the batch offsets of objects under the key
+     * template after every partition assignment, and needs S3 to answer 404 for keys that do not exist: null when
+     * it does, else a message for rotate.schedule.interval.ms. Without s3:ListBucket S3 answers 403 instead, and
+     * tasks would fail on their first batch.
+     */
+    static String probeBatchRecovery(Map<String, String> props) {
+        S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
+        String template = config.getString(S3ArchiveSinkConfig.KEY_TEMPLATE);
+        int brace = template.indexOf('{');
+        String key = (brace < 0 ? template : template.substring(0, brace)) + "_mskbridge-validate-"
+                + java.util.UUID.randomUUID();
+        return probe(config, "Bucket '" + config.bucket() + "'", s3 -> {
+            try {
+                s3.headObject(b -> b.bucket(config.bucket()).key(key));
+                return null; // a random key existing is odd, but reads work
+            } catch (RuntimeException e) {
+                if (e instanceof S3Exception && ((S3Exception) e).statusCode() == 404) {
+                    return null;
+                }
+                return S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " needs to read back archived objects' "
+                        + "batch offsets after a restart, but HeadObject of s3://" + config.bucket() + "/" + key
+                        + " failed: " + AwsErrors.describe(e) + ". Grant the connector's identity s3:GetObject on "
+                        + "the objects and s3:ListBucket on the bucket (without it S3 answers 403 instead of 404 for "
+                        + "missing keys), or set " + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + "=0";
+            }
+        });
+    }
+
+    /** Runs one S3 check with the connector's AWS settings and a timeout; returns its message or null. */
+    private static String probe(S3ArchiveSinkConfig config, String what,
+                                Function<S3Client, String> check) {
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "s3-archive-sink-validate");
             t.setDaemon(true);
             return t;
         });
         try {
-            S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
             Future<String> f = ex.submit(() -> {
                 AwsSettings settings = AwsSettings.from(config);
                 try (AwsClientFactory clients = new AwsClientFactory(settings)) {
@@ -155,32 +214,18 @@ public class S3ArchiveSinkConnector extends SinkConnector {
                                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
                         }
                     });
-                    String key = "_mskbridge-validate/" + java.util.UUID.randomUUID();
-                    String id = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)).uploadId();
-                    s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(id));
-                    return null;
-                } catch (RuntimeException e) {
-                    String code = AwsErrors.errorCode(e);
-                    if ("NoSuchBucket".equals(code)) {
-                        return "Bucket '" + config.bucket() + "' does not exist (in " + AwsConfig.REGION + "/"
-                                + AwsConfig.ENDPOINT_URL + " as configured)";
-                    }
-                    return "Cannot write to bucket '" + config.bucket() + "': " + AwsErrors.describe(e)
-                            + ". Check " + AwsConfig.CREDENTIALS_PROVIDER + ", " + AwsConfig.REGION + ", "
-                            + AwsConfig.ENDPOINT_URL + " and that the identity has s3:PutObject and "
-                            + "s3:AbortMultipartUpload on the bucket";
+                    return check.apply(s3);
                 }
             });
             return f.get(VALIDATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return "Bucket '" + props.get(S3ArchiveSinkConfig.BUCKET) + "' did not answer within "
-                    + VALIDATE_TIMEOUT.toSeconds() + " s; check " + AwsConfig.REGION + ", " + AwsConfig.ENDPOINT_URL
-                    + " and network access (VPC endpoint or NAT) from the workers";
+            return what + " did not answer within " + VALIDATE_TIMEOUT.toSeconds() + " s; check " + AwsConfig.REGION
+                    + ", " + AwsConfig.ENDPOINT_URL + " and network access (VPC endpoint or NAT) from the workers";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "Validation interrupted";
         } catch (Exception e) {
-            return "Cannot check bucket: " + e.getMessage();
+            return "Cannot check " + what + ": " + e.getMessage();
         } finally {
             ex.shutdownNow();
         }

@@ -156,6 +156,9 @@ public class S3ArchiveSinkTask extends SinkTask {
             if (st.sealed != null) {
                 throw new RetriableException("Upload of " + tp + " still pending");
             }
+            if (st.batch != null && st.batch.end != null && r.kafkaOffset() >= st.batch.end) {
+                rotate(st, true); // a re-cut batch ends where it ended before, whatever this record is
+            }
             String key;
             try {
                 if (r.value() == null) {
@@ -179,9 +182,8 @@ public class S3ArchiveSinkTask extends SinkTask {
                 continue;
             }
             Batch b = st.batch;
-            if (b != null && (schemaChanged(b, r.valueSchema())
-                    || (b.end != null ? r.kafkaOffset() >= b.end : timeBucket(r) != b.timeBucket))) {
-                rotate(st);
+            if (b != null && (schemaChanged(b, r.valueSchema()) || b.end == null && timeBucket(r) != b.timeBucket)) {
+                rotate(st, false);
                 b = null;
             }
             if (b == null) {
@@ -205,7 +207,7 @@ public class S3ArchiveSinkTask extends SinkTask {
             budget.enforce();
             if (b.end != null ? r.kafkaOffset() + 1 >= b.end
                     : b.count >= config.flushSize() || b.bytes >= config.objectMaxBytes()) {
-                rotate(st);
+                rotate(st, b.end != null);
             }
         }
         rotateOnSchedule();
@@ -270,6 +272,9 @@ public class S3ArchiveSinkTask extends SinkTask {
         st.lastSeen = r.kafkaOffset();
         if (st.batch == null && st.sealed == null) {
             st.committable = r.kafkaOffset() + 1;
+        } else if (st.batch != null && st.batch.end != null && r.kafkaOffset() + 1 >= st.batch.end) {
+            // The re-cut batch's last offset is a skipped record (tombstone, DLQ): it is complete now.
+            rotate(st, true);
         }
     }
 
@@ -294,16 +299,29 @@ public class S3ArchiveSinkTask extends SinkTask {
         for (PartitionState st : states.values()) {
             // A re-cut batch ends where its first upload did, never on the clock.
             if (st.batch != null && st.batch.end == null && st.sealed == null && now - st.batch.openedAtMs >= interval) {
-                rotate(st);
+                rotate(st, false);
             }
         }
     }
 
-    /** Seals the open batch and uploads it; on failure it stays sealed and put() retries it first. */
-    private void rotate(PartitionState st) {
+    /**
+     * Seals the open batch and uploads it; on failure it stays sealed and put() retries it first.
+     *
+     * @param reachedEnd a re-cut batch got to the end its first upload recorded (rather than being cut early,
+     *                   by a schema change): it ends there, even if the offsets just before do not exist any more
+     */
+    private void rotate(PartitionState st, boolean reachedEnd) {
         Batch b = st.batch;
         st.batch = null;
-        b.nextOffset = b.end != null ? Math.max(b.end, st.lastSeen + 1) : st.lastSeen + 1;
+        if (b.end != null && reachedEnd) {
+            b.nextOffset = b.end;
+        } else {
+            b.nextOffset = st.lastSeen + 1;
+            if (b.end != null) {
+                // Cut before its recorded end: the earlier layout no longer applies to what follows.
+                st.recovering = false;
+            }
+        }
         st.sealed = b;
         upload(st);
     }

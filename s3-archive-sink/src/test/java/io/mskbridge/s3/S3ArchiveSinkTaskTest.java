@@ -260,6 +260,40 @@ class S3ArchiveSinkTaskTest {
     }
 
     @Test
+    void aReCutBatchEndingInSkippedTombstonesClosesOnReplay() throws Exception {
+        String bucket = bucket("schedule-tombstones");
+        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
+        p.put("flush.size", "1000");
+        p.put("rotate.schedule.interval.ms", "200");
+        p.put("behavior.on.null.values", "ignore");
+        TopicPartition tp = new TopicPartition("events", 0);
+        List<SinkRecord> log = new ArrayList<>();
+        for (long o = 0; o < 100; o++) {
+            // 97..99 are tombstones: the clock's cut after them records the batch as [0, 100)
+            log.add(rec("events", 0, o, T0 + o, o >= 97 ? null : event(0, o), null));
+        }
+        try (TaskDriver d = new TaskDriver(p, List.of(tp))) {
+            d.put(log.subList(0, 50));
+            Thread.sleep(300);
+            d.put(log.subList(50, 100));
+        }
+        String key = TaskDriver.list(S3.client(), bucket).get(0).key();
+        byte[] before = TaskDriver.get(S3.client(), bucket, key).asByteArray();
+        assertThat(TaskDriver.get(S3.client(), bucket, key).response().metadata())
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "100");
+
+        // Replayed at once: the batch must close on the last skipped tombstone, not wait for a later record.
+        try (TaskDriver d = new TaskDriver(p, List.of(tp))) {
+            d.put(log);
+            assertThat(d.commit(List.of(tp))).containsEntry(tp, 100L);
+        }
+        assertThat(TaskDriver.list(S3.client(), bucket)).hasSize(1);
+        assertThat(TaskDriver.get(S3.client(), bucket, key).asByteArray()).isEqualTo(before);
+        assertThat(TaskDriver.get(S3.client(), bucket, key).response().metadata())
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "100");
+    }
+
+    @Test
     void avroObjectsAreReadableAndASchemaChangeStartsANewObject() throws Exception {
         String bucket = bucket("avro");
         Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);

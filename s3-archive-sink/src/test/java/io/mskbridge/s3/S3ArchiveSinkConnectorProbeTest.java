@@ -1,0 +1,42 @@
+package io.mskbridge.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.mskbridge.harness.S3ProxyServer;
+
+/** The connector's S3 probes against an in-process S3Proxy (with SigV4 auth, so a wrong secret is a 403). */
+class S3ArchiveSinkConnectorProbeTest {
+
+    @RegisterExtension
+    static final S3ProxyServer S3 = new S3ProxyServer();
+
+    private static Map<String, String> props(String bucket) {
+        S3.client().createBucket(b -> b.bucket(bucket));
+        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
+        p.put("rotate.schedule.interval.ms", "5000");
+        p.put("s3.key.template", "processed/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        return p;
+    }
+
+    @Test
+    void batchRecoveryReadsPassWhenMissingKeysAnswer404() {
+        Map<String, String> p = props("probe-ok");
+        assertThat(S3ArchiveSinkConnector.probeBucket(p)).isNull();
+        assertThat(S3ArchiveSinkConnector.probeBatchRecovery(p)).isNull();
+        assertThat(S3.client().listObjectsV2(b -> b.bucket("probe-ok")).contents()).as("probes leave nothing").isEmpty();
+    }
+
+    @Test
+    void aHeadThatIsDeniedNamesTheKeyTheGrantsAndTheWayOut() {
+        Map<String, String> p = props("probe-denied");
+        p.put("aws.secret.access.key", "not-the-secret");
+        String err = S3ArchiveSinkConnector.probeBatchRecovery(p);
+        assertThat(err).contains("rotate.schedule.interval.ms", "s3://probe-denied/processed/_mskbridge-validate-",
+                "403", "s3:GetObject", "s3:ListBucket", "rotate.schedule.interval.ms=0");
+    }
+}
