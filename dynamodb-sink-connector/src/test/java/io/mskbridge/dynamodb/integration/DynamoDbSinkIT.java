@@ -276,7 +276,7 @@ class DynamoDbSinkIT {
         assertThat(producer.isAlive()).as("the producer is still sending after 120 s").isFalse();
         assertThat(producerFailure.get()).isNull();
         assertThat(atKill).isLessThan(n);
-        Waits.until(n + " items after the crash", Duration.ofSeconds(180), () -> count("crash-items") == n,
+        Waits.until(n + " items after the crash", Duration.ofSeconds(330), () -> count("crash-items") == n,
                 () -> "items=" + count("crash-items") + "\n" + CONNECT.sinkDiagnostics("crash-sink", "crash-tx", 40));
         assertTableHoldsExactly("crash-items", 0, n);
         CONNECT.rest().deleteConnector("crash-sink");
