@@ -23,6 +23,7 @@ import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.aws.SinkConsumerChecks;
 import io.mskbridge.aws.Version;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -60,6 +61,10 @@ public class DynamoDbSinkConnector extends SinkConnector {
         DynamoDbSinkConfig config = new DynamoDbSinkConfig(props);
         this.props = new HashMap<>(props);
         log.info("DynamoDB sink connector {} started for table {}", props.get("name"), config.table());
+        String isolation = SinkConsumerChecks.isolationWarning(props.get("name"), props);
+        if (isolation != null) {
+            log.warn(isolation);
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.aws.SinkConsumerChecks;
 import io.mskbridge.aws.Version;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Compression;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Format;
@@ -58,6 +59,10 @@ public class S3ArchiveSinkConnector extends SinkConnector {
         this.props = new HashMap<>(props);
         log.info("S3 archive sink {} started: bucket {}, format {}, compression {}", props.get("name"), c.bucket(),
                 c.format(), c.compression());
+        String isolation = SinkConsumerChecks.isolationWarning(props.get("name"), props);
+        if (isolation != null) {
+            log.warn(isolation);
+        }
     }
 
     @Override
