@@ -67,6 +67,8 @@ class DockerComposeTest {
             worker.load(r);
         }
         String pluginPath = worker.getProperty("plugin.path");
+        // The sink configs' consumer.override.isolation.level needs connector-level client overrides.
+        assertThat(worker.getProperty("connector.client.config.override.policy", "All")).isEqualTo("All");
         assertThat(volumes).anySatisfy(v -> assertThat(v)
                 .startsWith("../distribution/target/mskbridge-${MSKBRIDGE_VERSION:-" + System.getProperty("project.version", "0.1.0-SNAPSHOT") + "}-plugin:")
                 .contains(":" + pluginPath + ":"));
