@@ -32,7 +32,6 @@ import io.mskbridge.s3.S3ArchiveSinkConfig.Sse;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Archives Kafka records to S3 as batched, compressed JSON Lines, Avro or Parquet objects whose names and contents are
@@ -94,7 +93,8 @@ public class S3ArchiveSinkConnector extends SinkConnector {
     /**
      * Per-field validation, the AWS cross-field rules, format/compression/SSE/memory rules, then (only when all
      * that passed) a reachability probe of the bucket under a timeout: CreateMultipartUpload + Abort proves
-     * the bucket exists and the identity may write to it (s3:PutObject) without leaving an object behind.
+     * the bucket exists and the identity may write to it (s3:PutObject) without leaving an object behind; with
+     * wall-clock rotation, a HeadObject of a missing key under the template must answer 404 (batch recovery).
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
@@ -105,11 +105,12 @@ public class S3ArchiveSinkConnector extends SinkConnector {
         addCrossFieldErrors(values);
         boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (clean) {
-            String err = probeBucket(connectorConfigs);
+            S3ArchiveSinkConfig parsed = new S3ArchiveSinkConfig(connectorConfigs);
+            String err = probeBucket(parsed);
             if (err != null) {
                 values.get(S3ArchiveSinkConfig.BUCKET).addErrorMessage(err);
-            } else if (new S3ArchiveSinkConfig(connectorConfigs).rotateScheduleInterval().toMillis() > 0) {
-                String reads = probeBatchRecovery(connectorConfigs);
+            } else if (parsed.rotateScheduleInterval().toMillis() > 0) {
+                String reads = probeBatchRecovery(parsed);
                 if (reads != null) {
                     values.get(S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS).addErrorMessage(reads);
                 }
@@ -150,9 +151,8 @@ public class S3ArchiveSinkConnector extends SinkConnector {
     }
 
     /** Null when the bucket is writable, else a message for s3.bucket. */
-    static String probeBucket(Map<String, String> props) {
-        S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
-        return probe(config, "Bucket '" + config.bucket() + "'", s3 -> {
+    static String probeBucket(S3ArchiveSinkConfig config) {
+        return probe(config, s3 -> {
             try {
                 String key = "_mskbridge-validate/" + java.util.UUID.randomUUID();
                 String id = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)).uploadId();
@@ -178,18 +178,17 @@ public class S3ArchiveSinkConnector extends SinkConnector {
      * it does, else a message for rotate.schedule.interval.ms. Without s3:ListBucket S3 answers 403 instead, and
      * tasks would fail on their first batch.
      */
-    static String probeBatchRecovery(Map<String, String> props) {
-        S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
+    static String probeBatchRecovery(S3ArchiveSinkConfig config) {
         String template = config.getString(S3ArchiveSinkConfig.KEY_TEMPLATE);
         int brace = template.indexOf('{');
         String key = (brace < 0 ? template : template.substring(0, brace)) + "_mskbridge-validate-"
                 + java.util.UUID.randomUUID();
-        return probe(config, "Bucket '" + config.bucket() + "'", s3 -> {
+        return probe(config, s3 -> {
             try {
                 s3.headObject(b -> b.bucket(config.bucket()).key(key));
                 return null; // a random key existing is odd, but reads work
             } catch (RuntimeException e) {
-                if (e instanceof S3Exception && ((S3Exception) e).statusCode() == 404) {
+                if (S3Uploader.isMissing(e)) {
                     return null;
                 }
                 return S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " needs to read back archived objects' "
@@ -202,8 +201,8 @@ public class S3ArchiveSinkConnector extends SinkConnector {
     }
 
     /** Runs one S3 check with the connector's AWS settings and a timeout; returns its message or null. */
-    private static String probe(S3ArchiveSinkConfig config, String what,
-                                Function<S3Client, String> check) {
+    private static String probe(S3ArchiveSinkConfig config, Function<S3Client, String> check) {
+        String what = "Bucket '" + config.bucket() + "'";
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "s3-archive-sink-validate");
             t.setDaemon(true);

@@ -79,12 +79,17 @@ final class S3Uploader {
     Map<String, String> metadataOf(String key) {
         try {
             return retry.call("HeadObject " + key, () -> s3.headObject(b -> b.bucket(bucket).key(key))).metadata();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+        } catch (RuntimeException e) {
+            if (isMissing(e)) {
                 return null;
             }
             throw e;
         }
+    }
+
+    /** Whether a HeadObject failure means "no such key" (HEAD has no body, so only the status says it). */
+    static boolean isMissing(RuntimeException e) {
+        return e instanceof S3Exception && ((S3Exception) e).statusCode() == 404;
     }
 
     /** Uploads one object; returns its size in bytes. Throws the (classified) SDK failure when retries run out. */

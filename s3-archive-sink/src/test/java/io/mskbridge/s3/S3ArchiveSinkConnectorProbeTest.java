@@ -26,8 +26,8 @@ class S3ArchiveSinkConnectorProbeTest {
     @Test
     void batchRecoveryReadsPassWhenMissingKeysAnswer404() {
         Map<String, String> p = props("probe-ok");
-        assertThat(S3ArchiveSinkConnector.probeBucket(p)).isNull();
-        assertThat(S3ArchiveSinkConnector.probeBatchRecovery(p)).isNull();
+        assertThat(S3ArchiveSinkConnector.probeBucket(new S3ArchiveSinkConfig(p))).isNull();
+        assertThat(S3ArchiveSinkConnector.probeBatchRecovery(new S3ArchiveSinkConfig(p))).isNull();
         assertThat(S3.client().listObjectsV2(b -> b.bucket("probe-ok")).contents()).as("probes leave nothing").isEmpty();
     }
 
@@ -35,7 +35,7 @@ class S3ArchiveSinkConnectorProbeTest {
     void aHeadThatIsDeniedNamesTheKeyTheGrantsAndTheWayOut() {
         Map<String, String> p = props("probe-denied");
         p.put("aws.secret.access.key", "not-the-secret");
-        String err = S3ArchiveSinkConnector.probeBatchRecovery(p);
+        String err = S3ArchiveSinkConnector.probeBatchRecovery(new S3ArchiveSinkConfig(p));
         assertThat(err).contains("rotate.schedule.interval.ms", "s3://probe-denied/processed/_mskbridge-validate-",
                 "403", "s3:GetObject", "s3:ListBucket", "rotate.schedule.interval.ms=0");
     }
