@@ -77,6 +77,13 @@ public class KafkaBroker extends ManagedServer {
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("auto.create.topics.enable", "true");
         p.setProperty("log.flush.interval.messages", "100000");
+        // Retention off, by time and by size: tests stamp records with fixed historical timestamps (2023), and
+        // Kafka's default 7-day time retention would delete them at the first retention check (30 s after start,
+        // then every 5 minutes). A consumer without a committed offset then resets to "earliest", which is by
+        // then the end of the log, and waits for records that no longer exist: a crash IT fails or passes
+        // depending on when the check happens. No test may depend on that, so the broker keeps everything.
+        p.setProperty("log.retention.ms", "-1");
+        p.setProperty("log.retention.bytes", "-1");
         overrides.forEach(p::setProperty);
         Path config = workDir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
@@ -172,8 +179,9 @@ public class KafkaBroker extends ManagedServer {
 
     /**
      * A one-line picture of a consumer group for failure messages: its state and members, and per partition of
-     * {@code topic} the committed offset next to the end offset. When a sink test stalls this tells apart "the
-     * group never finished rebalancing", "the task consumes but does not commit" and "nothing was produced".
+     * {@code topic} the committed offset next to the log start and end offsets. When a sink test stalls this tells
+     * apart "the group never finished rebalancing", "the task consumes but does not commit", "nothing was
+     * produced" and "the records were deleted before the task read them" (log start = end, nothing committed).
      */
     public String consumerGroupReport(String groupId, String topic) {
         try (Admin admin = admin()) {
@@ -184,13 +192,19 @@ public class KafkaBroker extends ManagedServer {
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
                     .partitions();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            partitions.forEach(p -> {
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+            });
             var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
             StringBuilder sb = new StringBuilder("group ").append(groupId).append(": state=").append(g.state())
                     .append(", members=").append(g.members().size()).append(';');
             latest.keySet().stream().sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).forEach(tp -> {
                 OffsetAndMetadata c = committed.get(tp);
                 sb.append(' ').append(tp).append(" committed=").append(c == null ? "none" : c.offset())
+                        .append("/start=").append(starts.get(tp).offset())
                         .append("/end=").append(ends.get(tp).offset());
             });
             return sb.toString();
