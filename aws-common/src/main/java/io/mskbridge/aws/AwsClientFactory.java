@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
+import io.mskbridge.common.Version;
+
 /**
  * Builds AWS SDK v2 clients from {@link AwsSettings}, all sharing one credentials provider, the
  * configured timeouts, the SDK standard retry strategy with {@code aws.max.retries}, and the user agent
@@ -61,7 +63,10 @@ public final class AwsClientFactory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AwsClientFactory.class);
 
     /** Appended to the SDK user agent of every client. */
-    public static final String USER_AGENT_SUFFIX = "mskbridge/" + Version.get();
+    /** The version of aws-common, in the SDK user agent suffix. */
+    public static final String VERSION = Version.read(AwsClientFactory.class, "aws-common-version.properties");
+
+    public static final String USER_AGENT_SUFFIX = "mskbridge/" + VERSION;
 
     private final AwsSettings settings;
     private final List<ExecutionInterceptor> interceptors;

@@ -10,6 +10,8 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mskbridge.common.Backoff;
+
 /**
  * Retries an operation with {@link Backoff} until it succeeds, fails with a non-retriable exception,
  * or the next sleep would pass the deadline. Used for the bounded waits of convention 7: a sink retries

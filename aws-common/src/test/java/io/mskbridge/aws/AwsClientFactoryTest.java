@@ -181,7 +181,7 @@ class AwsClientFactoryTest {
         assertThat(seen).hasSize(1);
         Seen s = seen.get(0);
         assertThat(s.header("User-Agent")).contains(AwsClientFactory.USER_AGENT_SUFFIX)
-                .contains("mskbridge/" + Version.get());
+                .contains("mskbridge/" + AwsClientFactory.VERSION);
         assertThat(s.header("Authorization")).contains("Credential=AKIASTATIC/");
         assertThat(intercepted).singleElement().asString().contains("mskbridge/");
     }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
+import io.mskbridge.common.Backoff;
+
 class RetryTest {
 
     private final AtomicLong now = new AtomicLong();

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsErrors;
-import io.mskbridge.aws.Backoff;
+import io.mskbridge.common.Backoff;
 import io.mskbridge.aws.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

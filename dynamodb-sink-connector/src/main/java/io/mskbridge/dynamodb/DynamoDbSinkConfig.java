@@ -19,7 +19,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsSettings;
-import io.mskbridge.aws.KeyTemplate;
+import io.mskbridge.common.KeyTemplate;
 
 /**
  * Configuration of {@link DynamoDbSinkConnector}: where items go (table and key templates), what is

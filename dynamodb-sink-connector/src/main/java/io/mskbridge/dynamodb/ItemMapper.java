@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import io.mskbridge.aws.KeyTemplate;
+import io.mskbridge.common.KeyTemplate;
 import io.mskbridge.dynamodb.DynamoDbSinkConfig.MissingTimestamp;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;

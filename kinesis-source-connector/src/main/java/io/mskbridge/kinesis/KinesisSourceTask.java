@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
-import io.mskbridge.aws.Backoff;
+import io.mskbridge.common.Backoff;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;

@@ -16,7 +16,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
-import io.mskbridge.aws.KeyTemplate;
+import io.mskbridge.common.KeyTemplate;
 
 /**
  * Configuration of {@link S3ArchiveSinkConnector}: the AWS fragment of aws-common plus the bucket, object

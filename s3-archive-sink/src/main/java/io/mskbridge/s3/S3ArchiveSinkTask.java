@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
-import io.mskbridge.aws.KeyTemplate;
+import io.mskbridge.common.KeyTemplate;
 import io.mskbridge.s3.S3ArchiveSinkConfig.NullBehavior;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsErrors;
-import io.mskbridge.aws.Backoff;
+import io.mskbridge.common.Backoff;
 import io.mskbridge.aws.Retry;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Sse;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -1,6 +1,6 @@
 package io.mskbridge.smt;
 
-import io.mskbridge.aws.Version;
+import io.mskbridge.common.Version;
 
 /** The smt module's version, read once from the Maven-filtered {@code smt-version.properties}. */
 final class SmtVersion {

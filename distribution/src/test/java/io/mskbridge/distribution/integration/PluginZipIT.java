@@ -68,7 +68,7 @@ class PluginZipIT {
         assertThat(manifest.path("name").asText()).isEqualTo("mskbridge");
         try (Stream<Path> jars = Files.list(root.resolve("lib"))) {
             List<String> names = jars.map(p -> p.getFileName().toString()).collect(Collectors.toList());
-            assertThat(names).contains("aws-common-" + VERSION + ".jar", "smt-" + VERSION + ".jar");
+            assertThat(names).contains("connect-common-" + VERSION + ".jar", "aws-common-" + VERSION + ".jar", "smt-" + VERSION + ".jar");
             // The worker provides Kafka and slf4j; bundling them would shadow the runtime's own classes.
             assertThat(names).noneMatch(n -> n.startsWith("kafka-clients") || n.startsWith("connect-api")
                     || n.startsWith("connect-runtime") || n.startsWith("slf4j-api"));

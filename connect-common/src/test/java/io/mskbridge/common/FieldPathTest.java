@@ -1,4 +1,4 @@
-package io.mskbridge.aws;
+package io.mskbridge.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

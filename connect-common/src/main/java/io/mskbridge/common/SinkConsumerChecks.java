@@ -1,4 +1,4 @@
-package io.mskbridge.aws;
+package io.mskbridge.common;
 
 import java.util.Locale;
 import java.util.Map;

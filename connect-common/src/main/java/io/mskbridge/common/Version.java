@@ -1,4 +1,4 @@
-package io.mskbridge.aws;
+package io.mskbridge.common;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,14 +15,7 @@ public final class Version {
     /** Reported when the properties file is absent, e.g. when running from an IDE without filtering. */
     public static final String UNKNOWN = "unknown";
 
-    private static final String COMMON = read(Version.class, "aws-common-version.properties");
-
     private Version() {
-    }
-
-    /** The version of aws-common itself, also used in the SDK user agent suffix. */
-    public static String get() {
-        return COMMON;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.mskbridge.aws;
+package io.mskbridge.common;
 
 import java.util.ArrayList;
 import java.util.Arrays;
