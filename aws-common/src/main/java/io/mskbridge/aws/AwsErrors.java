@@ -52,6 +52,16 @@ public final class AwsErrors {
             // The SDK corrects its clock offset from the response, so the next attempt usually passes.
             "RequestTimeTooSkewed");
 
+    /**
+     * Error codes (across the services the pack calls and STS) that mean the request's identity was not accepted
+     * or may not do what it asked: the user fixes the credentials or the identity's permissions, not the resource.
+     */
+    public static final Set<String> AUTH_ERROR_CODES = Set.of(
+            "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignature",
+            "MissingAuthenticationToken", "MissingAuthenticationTokenException", "ExpiredToken", "ExpiredTokenException",
+            "InvalidClientTokenId", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AuthFailure",
+            "AccessDenied", "AccessDeniedException");
+
     private AwsErrors() {
     }
 
@@ -114,6 +124,18 @@ public final class AwsErrors {
     /** True for throttling and transient failures. */
     public static boolean isRetriable(Throwable t) {
         return classify(t) != Kind.FATAL;
+    }
+
+    /** True when the service rejected the caller's credentials or permissions ({@link #AUTH_ERROR_CODES}). */
+    public static boolean isAuthError(Throwable t) {
+        String code = errorCode(t);
+        return code != null && AUTH_ERROR_CODES.contains(code);
+    }
+
+    /** True when the identity was recognised but lacks a permission (an {@code AccessDenied*} code). */
+    public static boolean isAccessDenied(Throwable t) {
+        String code = errorCode(t);
+        return code != null && code.startsWith("AccessDenied");
     }
 
     public static boolean isThrottling(Throwable t) {
