@@ -20,6 +20,8 @@ import org.apache.kafka.common.config.ConfigException;
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.common.KeyTemplate;
+import io.mskbridge.common.config.ConfigChoice;
+import io.mskbridge.common.config.ConfigEnums;
 
 /**
  * Configuration of {@link DynamoDbSinkConnector}: where items go (table and key templates), what is
@@ -57,7 +59,7 @@ public class DynamoDbSinkConfig extends AbstractConfig {
     public static final long TTL_SECONDS_DEFAULT = 30L * 24 * 3600;
 
     /** What to do when the TTL needs a record timestamp and the record has none. */
-    public enum MissingTimestamp {
+    public enum MissingTimestamp implements ConfigChoice {
         /** The record cannot be written: DLQ (or fail the task without a DLQ). */
         FAIL,
         /** Write the item without the TTL attribute (it never expires). */
@@ -65,19 +67,21 @@ public class DynamoDbSinkConfig extends AbstractConfig {
         /** Use the worker's clock, as the seed Lambda did; a replay then writes a different TTL. */
         WALL_CLOCK;
 
-        String configValue() {
+        @Override
+        public String configValue() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
     /** How Connect Date/Time/Timestamp values are stored. */
-    public enum TimestampFormat {
+    public enum TimestampFormat implements ConfigChoice {
         /** ISO-8601 strings (S): Timestamp 2024-01-02T03:04:05.678Z, Date 2024-01-02, Time 03:04:05.678. */
         ISO_8601,
         /** Epoch milliseconds (N) for Timestamp; Date as epoch days, Time as millis of the day. */
         EPOCH_MILLIS;
 
-        String configValue() {
+        @Override
+        public String configValue() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
@@ -165,13 +169,13 @@ public class DynamoDbSinkConfig extends AbstractConfig {
                 "Lifetime of an item after its record's timestamp, in seconds (default 30 days, as the seed).",
                 ITEM_GROUP, ++order, Width.SHORT, "TTL (s)");
         def.define(TTL_MISSING_TIMESTAMP, Type.STRING, MissingTimestamp.FAIL.configValue(),
-                enumValidator(MissingTimestamp.values()), Importance.LOW,
+                ConfigEnums.validator(MissingTimestamp.class), Importance.LOW,
                 "When " + TTL_ATTRIBUTE + " is set and a record has no timestamp: 'fail' sends the record to the "
                         + "DLQ (or fails the task without one), 'omit' writes the item without TTL, 'wall-clock' uses "
                         + "the worker's clock (a replay then writes a different TTL).",
                 ITEM_GROUP, ++order, Width.SHORT, "TTL without record timestamp");
         def.define(TIMESTAMP_FORMAT, Type.STRING, TimestampFormat.ISO_8601.configValue(),
-                enumValidator(TimestampFormat.values()), Importance.LOW,
+                ConfigEnums.validator(TimestampFormat.class), Importance.LOW,
                 "How Connect Timestamp/Date/Time values are stored: 'iso-8601' strings (S; UTC, sortable) or "
                         + "'epoch-millis' numbers (N; Date as epoch days, Time as milliseconds of the day).",
                 ITEM_GROUP, ++order, Width.SHORT, "Timestamp format");
@@ -288,28 +292,6 @@ public class DynamoDbSinkConfig extends AbstractConfig {
         return KeyTemplate.validator(Set.of());
     }
 
-    private static <E extends Enum<E>> ConfigDef.Validator enumValidator(E[] values) {
-        List<String> names = Arrays.stream(values)
-                .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.toList());
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                if (value == null || !names.contains(((String) value).trim().toLowerCase(Locale.ROOT))) {
-                    throw new ConfigException(name, value, "Must be one of " + names);
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "one of " + names;
-            }
-        };
-    }
-
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
-        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    }
-
     /** DynamoDB attribute names: 1 to 255 bytes of UTF-8 for key attributes; we require non-blank. */
     static final class AttributeName implements ConfigDef.Validator {
         private final boolean optional;
@@ -399,11 +381,11 @@ public class DynamoDbSinkConfig extends AbstractConfig {
     }
 
     public MissingTimestamp ttlMissingTimestamp() {
-        return parseEnum(MissingTimestamp.class, getString(TTL_MISSING_TIMESTAMP));
+        return ConfigEnums.parse(MissingTimestamp.class, TTL_MISSING_TIMESTAMP, getString(TTL_MISSING_TIMESTAMP));
     }
 
     public TimestampFormat timestampFormat() {
-        return parseEnum(TimestampFormat.class, getString(TIMESTAMP_FORMAT));
+        return ConfigEnums.parse(TimestampFormat.class, TIMESTAMP_FORMAT, getString(TIMESTAMP_FORMAT));
     }
 
     public int batchSize() {

@@ -1,19 +1,13 @@
 package io.mskbridge.dynamodb;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
@@ -21,11 +15,11 @@ import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsConfig;
-import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.SinkConsumerChecks;
 import io.mskbridge.common.Version;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import io.mskbridge.common.config.ConfigErrors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -97,38 +91,21 @@ public class DynamoDbSinkConnector extends SinkConnector {
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
         AwsConfig.validate(connectorConfigs, config);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        for (ConfigValue v : config.configValues()) {
-            byName.put(v.name(), v);
-        }
-        DynamoDbSinkConfig.crossFieldErrors(connectorConfigs).forEach((k, msgs) -> msgs.forEach(m -> attach(config,
-                byName, k, m)));
-        boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
-        if (clean) {
+        ConfigErrors errors = ConfigErrors.of(config);
+        errors.attachAll(DynamoDbSinkConfig.crossFieldErrors(connectorConfigs));
+        if (!errors.any()) {
             DynamoDbSinkConfig parsed;
             try {
                 parsed = new DynamoDbSinkConfig(connectorConfigs);
             } catch (RuntimeException e) {
-                attach(config, byName, DynamoDbSinkConfig.TABLE, "Invalid configuration: " + e.getMessage());
+                errors.attach(DynamoDbSinkConfig.TABLE, "Invalid configuration: " + e.getMessage());
                 return config;
             }
             if (parsed.tableCheck() && parsed.table().isConstant()) {
-                checkTable(parsed).forEach((k, msgs) -> msgs.forEach(m -> attach(config, byName, k, m)));
+                errors.attachAll(checkTable(parsed));
             }
         }
         return config;
-    }
-
-    private static void attach(Config config, Map<String, ConfigValue> byName, String key, String message) {
-        ConfigValue v = byName.get(key);
-        if (v == null) {
-            v = new ConfigValue(key);
-            config.configValues().add(v);
-            byName.put(key, v);
-        }
-        if (!v.errorMessages().contains(message)) {
-            v.addErrorMessage(message);
-        }
     }
 
     /**
@@ -139,88 +116,37 @@ public class DynamoDbSinkConnector extends SinkConnector {
         Map<String, List<String>> errors = new HashMap<>();
         // A constant template renders without a record (it may still hold {{ or }} escapes).
         String table = config.table().render(null);
-        long timeoutMs = config.tableCheckTimeout().toMillis();
         AwsSettings aws = config.aws();
-        String where = aws.endpointOverride().map(u -> "endpoint " + u).orElseGet(() -> "region "
-                + aws.region().map(Object::toString).orElse("<default chain>"));
-        TableDescription description;
-        try (AwsClientFactory factory = new AwsClientFactory(aws)) {
-            DynamoDbClient client = factory.dynamoDb(2, b -> b.overrideConfiguration(factory.overrideConfiguration()
-                    .toBuilder()
-                    .apiCallTimeout(java.time.Duration.ofMillis(timeoutMs))
-                    .apiCallAttemptTimeout(java.time.Duration.ofMillis(timeoutMs))
-                    .build()));
-            // The SDK bounds the call, but credential chains (instance metadata) can block before it starts.
-            CompletableFuture<TableDescription> f = CompletableFuture.supplyAsync(
-                    () -> client.describeTable(b -> b.tableName(table)).table());
-            try {
-                description = f.get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                f.cancel(true);
-                add(errors, aws.endpointOverride().isPresent() ? AwsConfig.ENDPOINT_URL : AwsConfig.REGION,
-                        "DynamoDB at " + where + " did not answer DescribeTable(" + table + ") within " + timeoutMs
-                                + " ms. Check " + AwsConfig.ENDPOINT_URL + "/" + AwsConfig.REGION + " and the network "
-                                + "path (VPC endpoint, security groups), or set " + DynamoDbSinkConfig.TABLE_CHECK
-                                + "=false to validate offline.");
-                return errors;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return errors;
-            } catch (ExecutionException e) {
-                describeFailure(e.getCause(), config, table, where, timeoutMs, errors);
-                return errors;
+        ReachabilityProbe probe = ReachabilityProbe.of("DynamoDB", aws, config.tableCheckTimeout())
+                .permissions("dynamodb:DescribeTable and dynamodb:BatchWriteItem on table '" + table + "'")
+                .offlineHint("set " + DynamoDbSinkConfig.TABLE_CHECK + "=false");
+        TableDescription[] description = new TableDescription[1];
+        probe.run("DescribeTable(" + table + ")", DynamoDbSinkConfig.TABLE, () -> {
+            try (AwsClientFactory factory = new AwsClientFactory(aws)) {
+                DynamoDbClient client = factory.dynamoDb(2, b -> b.overrideConfiguration(factory.overrideConfiguration()
+                        .toBuilder()
+                        .apiCallTimeout(probe.timeout())
+                        .apiCallAttemptTimeout(probe.timeout())
+                        .build()));
+                description[0] = client.describeTable(b -> b.tableName(table)).table();
+            } catch (ResourceNotFoundException e) {
+                if (!config.tableAutoCreate()) {
+                    throw e;
+                } // else the task creates it
             }
-        } catch (RuntimeException e) {
-            // e.g. no region resolvable: AwsClientFactory says which key to set.
-            add(errors, AwsConfig.REGION, "Cannot build a DynamoDB client: " + e.getMessage());
-            return errors;
+        }, e -> e instanceof ResourceNotFoundException ? missingTable(config, table, probe.where()) : null)
+                .ifPresent(problem -> add(errors, problem.field(), problem.message()));
+        if (description[0] != null) {
+            checkKeySchema(config, description[0], errors);
         }
-        checkKeySchema(config, description, errors);
         return errors;
     }
 
-    private static void describeFailure(Throwable t, DynamoDbSinkConfig config, String table, String where,
-                                        long timeoutMs, Map<String, List<String>> errors) {
-        Throwable e = AwsErrors.unwrap(t);
-        String code = AwsErrors.errorCode(e);
-        boolean staticKeys = config.aws().credentialsProvider() != AwsConfig.CredentialsProviderType.DEFAULT;
-        if (e instanceof ResourceNotFoundException) {
-            if (!config.tableAutoCreate()) {
-                add(errors, DynamoDbSinkConfig.TABLE, "Table '" + table + "' does not exist at " + where + ". Create "
-                        + "it (partition key " + config.partitionAttribute() + " of type S" + config.sortAttribute()
-                        .map(s -> ", sort key " + s + " of type S").orElse("") + ") or set "
-                        + DynamoDbSinkConfig.TABLE_AUTO_CREATE + "=true.");
-            }
-        } else if (code != null && (code.equals("UnrecognizedClientException") || code.equals("InvalidSignatureException")
-                || code.equals("MissingAuthenticationTokenException") || code.equals("ExpiredTokenException")
-                || code.equals("InvalidClientTokenId") || code.equals("SignatureDoesNotMatch"))) {
-            add(errors, staticKeys ? AwsConfig.ACCESS_KEY_ID : AwsConfig.CREDENTIALS_PROVIDER,
-                    "DynamoDB at " + where + " rejected the credentials: " + AwsErrors.describe(e)
-                            + ". Check the key pair (or the role the connector runs as).");
-        } else if (code != null && code.startsWith("AccessDenied")) {
-            add(errors, AwsConfig.CREDENTIALS_PROVIDER, "The connector's identity may not describe table '" + table
-                    + "': " + AwsErrors.describe(e) + ". Grant dynamodb:DescribeTable and dynamodb:BatchWriteItem on "
-                    + "it.");
-        } else if (e instanceof SdkClientException && !hasIoCause(e) && AwsErrors.classify(e) == AwsErrors.Kind.FATAL) {
-            add(errors, AwsConfig.CREDENTIALS_PROVIDER, "Cannot call DynamoDB: " + AwsErrors.describe(e));
-        } else if (AwsErrors.classify(e) != AwsErrors.Kind.FATAL) {
-            add(errors, config.aws().endpointOverride().isPresent() ? AwsConfig.ENDPOINT_URL : AwsConfig.REGION,
-                    "DynamoDB at " + where + " could not be reached within " + timeoutMs + " ms: " + AwsErrors.describe(e)
-                            + ". Check " + AwsConfig.ENDPOINT_URL + "/" + AwsConfig.REGION + " and the network, or set "
-                            + DynamoDbSinkConfig.TABLE_CHECK + "=false to validate offline.");
-        } else {
-            add(errors, DynamoDbSinkConfig.TABLE, "DescribeTable(" + table + ") at " + where + " failed: "
-                    + AwsErrors.describe(e));
-        }
-    }
-
-    private static boolean hasIoCause(Throwable e) {
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
+    private static ReachabilityProbe.Problem missingTable(DynamoDbSinkConfig config, String table, String where) {
+        return new ReachabilityProbe.Problem(DynamoDbSinkConfig.TABLE, "Table '" + table + "' does not exist at " + where
+                + ". Create it (partition key " + config.partitionAttribute() + " of type S" + config.sortAttribute()
+                .map(s -> ", sort key " + s + " of type S").orElse("") + ") or set "
+                + DynamoDbSinkConfig.TABLE_AUTO_CREATE + "=true.");
     }
 
     static void checkKeySchema(DynamoDbSinkConfig config, TableDescription d, Map<String, List<String>> errors) {

@@ -1,19 +1,13 @@
 package io.mskbridge.dynamodb;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.LongAdder;
 
-import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mskbridge.common.JmxRegistration;
 
 /** The counters behind {@link DynamoDbSinkTaskMetricsMBean}; thread-safe (writer threads update them). */
 public final class DynamoDbSinkTaskMetrics implements DynamoDbSinkTaskMetricsMBean, AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(DynamoDbSinkTaskMetrics.class);
 
     final LongAdder itemsWritten = new LongAdder();
     final LongAdder itemsDeleted = new LongAdder();
@@ -26,48 +20,26 @@ public final class DynamoDbSinkTaskMetrics implements DynamoDbSinkTaskMetricsMBe
     final LongAdder duplicates = new LongAdder();
     final LongAdder retriableFailures = new LongAdder();
 
-    private ObjectName name;
+    static final String JMX_TYPE = "dynamodb-sink-task-metrics";
 
-    /** The MBean name for a task (values quoted when they hold JMX special characters). */
+    private JmxRegistration registration;
+
+    /** The MBean name for a task. */
     public static ObjectName objectName(String connector, String task) {
-        try {
-            return new ObjectName("kafka.connect.mskbridge:type=dynamodb-sink-task-metrics,connector="
-                    + quoteIfNeeded(connector) + ",task=" + quoteIfNeeded(task));
-        } catch (JMException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static String quoteIfNeeded(String v) {
-        return v.matches("[A-Za-z0-9_.\\-]+") ? v : ObjectName.quote(v);
+        return JmxRegistration.objectName(JMX_TYPE, connector, task);
     }
 
     /** Registers (replacing a leftover of a previous incarnation of the same task in this JVM). */
     public synchronized DynamoDbSinkTaskMetrics register(String connector, String task) {
-        ObjectName n = objectName(connector, task);
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            if (server.isRegistered(n)) {
-                server.unregisterMBean(n);
-            }
-            server.registerMBean(this, n);
-            name = n;
-        } catch (JMException e) {
-            // Metrics must never stop data flowing.
-            log.warn("Cannot register metrics MBean {}: {}", n, e.toString());
-        }
+        registration = JmxRegistration.register(this, JMX_TYPE, connector, task);
         return this;
     }
 
     @Override
     public synchronized void close() {
-        if (name != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (JMException e) {
-                log.debug("Cannot unregister {}: {}", name, e.toString());
-            }
-            name = null;
+        if (registration != null) {
+            registration.close();
+            registration = null;
         }
     }
 
