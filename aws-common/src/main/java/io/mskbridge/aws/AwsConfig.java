@@ -21,6 +21,9 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
+import io.mskbridge.common.config.ConfigChoice;
+import io.mskbridge.common.config.ConfigEnums;
+
 /**
  * The AWS configuration fragment shared by every connector of the pack: region, endpoint override,
  * credentials (default chain, static keys, or an assumed role) and SDK timeouts/retries.
@@ -59,7 +62,7 @@ public final class AwsConfig {
     public static final int MAX_RETRIES_DEFAULT = 3;
 
     /** How the connector obtains AWS credentials. */
-    public enum CredentialsProviderType {
+    public enum CredentialsProviderType implements ConfigChoice {
         /** The SDK default chain: env vars, system properties, web identity, profile, container, instance role. */
         DEFAULT("default"),
         /** Long-lived or temporary keys given in the connector configuration. */
@@ -74,24 +77,14 @@ public final class AwsConfig {
         }
 
         /** The value as written in a connector configuration. */
+        @Override
         public String configValue() {
             return configValue;
         }
 
         /** Case-insensitive parse of a configuration value. */
         public static CredentialsProviderType parse(String value) {
-            String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-            for (CredentialsProviderType t : values()) {
-                if (t.configValue.equals(v)) {
-                    return t;
-                }
-            }
-            throw new ConfigException(CREDENTIALS_PROVIDER, value, "Must be one of " + choices());
-        }
-
-        static String choices() {
-            return Arrays.stream(values()).map(CredentialsProviderType::configValue)
-                    .collect(Collectors.joining(", ", "[", "]"));
+            return ConfigEnums.parse(CredentialsProviderType.class, CREDENTIALS_PROVIDER, value);
         }
     }
 
@@ -120,7 +113,7 @@ public final class AwsConfig {
                         + "path-style access. Not applied to STS: see " + STS_ENDPOINT_URL + ".",
                 GROUP, ++order, Width.LONG, "Endpoint override URL");
         def.define(CREDENTIALS_PROVIDER, Type.STRING, CredentialsProviderType.DEFAULT.configValue(),
-                new ProviderValidator(), Importance.HIGH,
+                ConfigEnums.validator(CredentialsProviderType.class), Importance.HIGH,
                 "How AWS credentials are obtained. 'default': the SDK default credentials chain (environment, "
                         + "system properties, web identity token, profile, container or instance role; on MSK "
                         + "Connect this is the connector's service execution role). 'static': the keys in "
@@ -375,18 +368,6 @@ public final class AwsConfig {
         @Override
         public String toString() {
             return "absolute http:// or https:// URL, or empty";
-        }
-    }
-
-    static final class ProviderValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            CredentialsProviderType.parse((String) value);
-        }
-
-        @Override
-        public String toString() {
-            return "one of " + CredentialsProviderType.choices() + " (case-insensitive)";
         }
     }
 

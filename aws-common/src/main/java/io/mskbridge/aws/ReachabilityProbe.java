@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig.CredentialsProviderType;
@@ -31,6 +32,25 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 public final class ReachabilityProbe {
 
+    /** The one name pattern of the probe's timeout key: {@code <prefix>.validate.timeout.ms}. */
+    public static String timeoutKey(String prefix) {
+        return prefix + ".validate.timeout.ms";
+    }
+
+    /**
+     * Defines {@link #timeoutKey}{@code (prefix)} in {@code def}, with one documentation text for every connector.
+     *
+     * @param what what the probe checks, e.g. {@code "each stream is described once"}
+     */
+    public static ConfigDef defineTimeout(ConfigDef def, String prefix, long defaultMs, String what, String group,
+                                          int orderInGroup) {
+        return def.define(timeoutKey(prefix), ConfigDef.Type.LONG, defaultMs, ConfigDef.Range.between(100, 120_000),
+                ConfigDef.Importance.LOW, "Time limit of the reachability check of validate() (" + what + "), in "
+                        + "milliseconds. No answer within it is reported on " + AwsConfig.ENDPOINT_URL + " (or "
+                        + AwsConfig.REGION + ").",
+                group, orderInGroup, ConfigDef.Width.SHORT, "Validation timeout (ms)");
+    }
+
     /** A problem found by a probe: the config key it belongs to, and a message a user can act on. */
     public record Problem(String field, String message) {
     }
@@ -40,6 +60,8 @@ public final class ReachabilityProbe {
     public interface Check {
         void run() throws Exception;
     }
+
+    private static final long OUTER_GRACE_MS = 5_000;
 
     private final String service;
     private final AwsSettings aws;
@@ -111,11 +133,13 @@ public final class ReachabilityProbe {
                 check.run();
                 return null;
             });
-            f.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            // The SDK's own call timeout (set by the check) answers first with a precise error; the outer bound is
+            // for what runs before it: building the client and a blocking credential chain.
+            f.get(timeout.toMillis() + OUTER_GRACE_MS, TimeUnit.MILLISECONDS);
             return Optional.empty();
         } catch (TimeoutException e) {
             return Optional.of(new Problem(networkField(), service + " at " + where() + " did not answer " + what
-                    + " within " + timeout.toMillis() + " ms. Check " + AwsConfig.ENDPOINT_URL + "/" + AwsConfig.REGION
+                    + " within " + (timeout.toMillis() + OUTER_GRACE_MS) + " ms. Check " + AwsConfig.ENDPOINT_URL + "/" + AwsConfig.REGION
                     + " and the network path from the workers (VPC endpoint or NAT, security groups)" + offlineHint + "."));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

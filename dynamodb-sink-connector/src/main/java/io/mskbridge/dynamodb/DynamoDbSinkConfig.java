@@ -1,7 +1,6 @@
 package io.mskbridge.dynamodb;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.KeyTemplate;
 import io.mskbridge.common.config.ConfigChoice;
 import io.mskbridge.common.config.ConfigEnums;
@@ -37,7 +37,7 @@ public class DynamoDbSinkConfig extends AbstractConfig {
     public static final String TABLE = "dynamodb.table";
     public static final String TABLE_AUTO_CREATE = "dynamodb.table.auto.create";
     public static final String TABLE_CHECK = "dynamodb.table.check";
-    public static final String TABLE_CHECK_TIMEOUT_MS = "dynamodb.table.check.timeout.ms";
+    public static final String VALIDATE_TIMEOUT_MS = ReachabilityProbe.timeoutKey("dynamodb");
     public static final String PARTITION_ATTRIBUTE = "dynamodb.key.partition.attribute";
     public static final String PARTITION_TEMPLATE = "dynamodb.key.partition.template";
     public static final String SORT_ATTRIBUTE = "dynamodb.key.sort.attribute";
@@ -136,11 +136,8 @@ public class DynamoDbSinkConfig extends AbstractConfig {
                         + "matches " + PARTITION_ATTRIBUTE + "/" + SORT_ATTRIBUTE + " (string keys). Only done for a "
                         + "fixed table name. Turn off to validate a configuration offline.",
                 TABLE_GROUP, ++order, Width.SHORT, "Check table on validate");
-        def.define(TABLE_CHECK_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.between(100, 120_000),
-                Importance.LOW,
-                "Time budget of the table check in validate(), in milliseconds; an endpoint that does not answer "
-                        + "within it is reported on " + AwsConfig.ENDPOINT_URL + " (or " + AwsConfig.REGION + ").",
-                TABLE_GROUP, ++order, Width.SHORT, "Table check timeout (ms)");
+        ReachabilityProbe.defineTimeout(def, "dynamodb", 10_000L, "DescribeTable of a fixed table name, with "
+                + TABLE_CHECK + "=true", TABLE_GROUP, ++order);
 
         order = 0;
         def.define(PARTITION_ATTRIBUTE, Type.STRING, "pk", new AttributeName(false), Importance.HIGH,
@@ -340,8 +337,8 @@ public class DynamoDbSinkConfig extends AbstractConfig {
         return getBoolean(TABLE_CHECK);
     }
 
-    public Duration tableCheckTimeout() {
-        return Duration.ofMillis(getLong(TABLE_CHECK_TIMEOUT_MS));
+    public Duration validateTimeout() {
+        return Duration.ofMillis(getLong(VALIDATE_TIMEOUT_MS));
     }
 
     public String partitionAttribute() {

@@ -109,7 +109,7 @@ public class DynamoDbSinkConnector extends SinkConnector {
     }
 
     /**
-     * DescribeTable within {@code dynamodb.table.check.timeout.ms}; problems by the field to fix. Package-private
+     * DescribeTable within {@code dynamodb.validate.timeout.ms}; problems by the field to fix. Package-private
      * for tests.
      */
     static Map<String, List<String>> checkTable(DynamoDbSinkConfig config) {
@@ -117,7 +117,7 @@ public class DynamoDbSinkConnector extends SinkConnector {
         // A constant template renders without a record (it may still hold {{ or }} escapes).
         String table = config.table().render(null);
         AwsSettings aws = config.aws();
-        ReachabilityProbe probe = ReachabilityProbe.of("DynamoDB", aws, config.tableCheckTimeout())
+        ReachabilityProbe probe = ReachabilityProbe.of("DynamoDB", aws, config.validateTimeout())
                 .permissions("dynamodb:DescribeTable and dynamodb:BatchWriteItem on table '" + table + "'")
                 .offlineHint("set " + DynamoDbSinkConfig.TABLE_CHECK + "=false");
         TableDescription[] description = new TableDescription[1];

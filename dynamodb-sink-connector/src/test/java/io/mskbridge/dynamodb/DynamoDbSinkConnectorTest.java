@@ -100,7 +100,7 @@ class DynamoDbSinkConnectorTest {
             port = s.getLocalPort();
         }
         Map<String, List<String>> e = validate(DynamoDbSinkConfig.TABLE_CHECK, "true",
-                DynamoDbSinkConfig.TABLE_CHECK_TIMEOUT_MS, "2000", "aws.endpoint.url", "http://127.0.0.1:" + port);
+                DynamoDbSinkConfig.VALIDATE_TIMEOUT_MS, "2000", "aws.endpoint.url", "http://127.0.0.1:" + port);
         assertThat(e).containsOnlyKeys("aws.endpoint.url");
         assertThat(e.get("aws.endpoint.url").get(0)).contains("could not be reached");
     }

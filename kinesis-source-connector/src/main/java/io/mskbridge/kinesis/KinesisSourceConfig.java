@@ -3,13 +3,10 @@ package io.mskbridge.kinesis;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,6 +16,8 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.aws.ReachabilityProbe;
+import io.mskbridge.common.config.ConfigEnums;
 
 /**
  * Configuration of {@link KinesisSourceConnector} and its tasks: which streams, where they go, where to start
@@ -42,7 +41,7 @@ public class KinesisSourceConfig extends AbstractConfig {
     public static final String QUEUE_MAX_RECORDS = "kinesis.queue.max.records";
     public static final String QUEUE_MAX_BYTES = "kinesis.queue.max.bytes";
     public static final String FETCH_THREADS = "kinesis.fetch.threads";
-    public static final String VALIDATE_TIMEOUT_MS = "kinesis.validate.timeout.ms";
+    public static final String VALIDATE_TIMEOUT_MS = ReachabilityProbe.timeoutKey("kinesis");
 
     /** Internal task key: the shards a task reads, see {@link ShardAssignment}. Not user-facing. */
     public static final String TASK_SHARDS = "kinesis.task.shards";
@@ -101,7 +100,7 @@ public class KinesisSourceConfig extends AbstractConfig {
                 "Kafka topic for the records of a stream. '" + STREAM_PLACEHOLDER + "' is replaced by the stream "
                         + "name, so the default writes stream transactiondatastream-dev to the topic of the same name.",
                 STREAMS_GROUP, ++order, Width.MEDIUM, "Topic template");
-        def.define(POSITION, Type.STRING, Position.TRIM_HORIZON.name(), new EnumValidator(Position.class),
+        def.define(POSITION, Type.STRING, ConfigEnums.configValue(Position.TRIM_HORIZON), ConfigEnums.validator(Position.class),
                 Importance.MEDIUM,
                 "Where a shard with no stored offset starts: TRIM_HORIZON (oldest record still retained), LATEST "
                         + "(records arriving after the task starts) or AT_TIMESTAMP (" + POSITION_TIMESTAMP + "). "
@@ -112,7 +111,7 @@ public class KinesisSourceConfig extends AbstractConfig {
                 "ISO-8601 instant (e.g. 2026-11-22T04:00:00Z) for " + POSITION + "=AT_TIMESTAMP; required then, "
                         + "rejected otherwise.",
                 STREAMS_GROUP, ++order, Width.MEDIUM, "Initial position timestamp");
-        def.define(PAYLOAD_FORMAT, Type.STRING, "bytes", new EnumValidator(PayloadFormat.class), Importance.MEDIUM,
+        def.define(PAYLOAD_FORMAT, Type.STRING, "bytes", ConfigEnums.validator(PayloadFormat.class), Importance.MEDIUM,
                 "How the record data becomes the Connect value: 'bytes' (BYTES schema, as received), 'string' "
                         + "(UTF-8 text, STRING schema) or 'json': parsed to schemaless maps/lists (as JsonConverter "
                         + "with schemas.enable=false does), or to Structs when " + PAYLOAD_SCHEMA + " is set. Data "
@@ -128,7 +127,7 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "string with header kinesis.payload.error naming the field. Only valid with "
                         + PAYLOAD_FORMAT + "=json; unset gives schemaless maps.",
                 STREAMS_GROUP, ++order, Width.LONG, "Payload Avro schema");
-        def.define(ON_TRIMMED_OFFSET, Type.STRING, "trim_horizon", new EnumValidator(OnTrimmedOffset.class),
+        def.define(ON_TRIMMED_OFFSET, Type.STRING, "trim_horizon", ConfigEnums.validator(OnTrimmedOffset.class),
                 Importance.MEDIUM,
                 "What a task does when a stored offset points to data the stream no longer holds (past its "
                         + "retention, e.g. after the connector was stopped too long): 'trim_horizon' restarts the "
@@ -165,9 +164,7 @@ public class KinesisSourceConfig extends AbstractConfig {
                 "Threads per task that call GetRecords for the task's shards (each shard is fetched by one thread "
                         + "at a time, so its order is kept).",
                 FETCH_GROUP, ++order, Width.SHORT, "Fetch threads per task");
-        def.define(VALIDATE_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
-                "Time limit of the reachability checks of validate() (each stream is described once).",
-                FETCH_GROUP, ++order, Width.SHORT, "Validation timeout (ms)");
+        ReachabilityProbe.defineTimeout(def, "kinesis", 15_000L, "each stream is described once", FETCH_GROUP, ++order);
         return AwsConfig.addTo(def);
     }
 
@@ -181,7 +178,7 @@ public class KinesisSourceConfig extends AbstractConfig {
     }
 
     public Position position() {
-        return Position.valueOf(getString(POSITION).trim().toUpperCase(Locale.ROOT));
+        return ConfigEnums.parse(Position.class, POSITION, getString(POSITION));
     }
 
     /** The AT_TIMESTAMP instant, or null. */
@@ -191,7 +188,7 @@ public class KinesisSourceConfig extends AbstractConfig {
     }
 
     public PayloadFormat payloadFormat() {
-        return PayloadFormat.valueOf(getString(PAYLOAD_FORMAT).trim().toUpperCase(Locale.ROOT));
+        return ConfigEnums.parse(PayloadFormat.class, PAYLOAD_FORMAT, getString(PAYLOAD_FORMAT));
     }
 
     /** The parsed Avro record schema of {@link #PAYLOAD_SCHEMA}, or null when unset (schemaless json). */
@@ -201,7 +198,7 @@ public class KinesisSourceConfig extends AbstractConfig {
     }
 
     public OnTrimmedOffset onTrimmedOffset() {
-        return OnTrimmedOffset.valueOf(getString(ON_TRIMMED_OFFSET).trim().toUpperCase(Locale.ROOT));
+        return ConfigEnums.parse(OnTrimmedOffset.class, ON_TRIMMED_OFFSET, getString(ON_TRIMMED_OFFSET));
     }
 
     public int maxRecordsPerCall() {
@@ -286,29 +283,6 @@ public class KinesisSourceConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "Kafka topic name, may contain " + STREAM_PLACEHOLDER;
-        }
-    }
-
-    /** Case-insensitive enum names; toString lists the choices for the docs. */
-    static final class EnumValidator implements ConfigDef.Validator {
-        private final List<String> choices;
-
-        EnumValidator(Class<? extends Enum<?>> type) {
-            this.choices = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.toList());
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            String s = value == null ? "" : ((String) value).trim().toUpperCase(Locale.ROOT);
-            if (!choices.contains(s)) {
-                throw new ConfigException(name, value, "Must be one of " + this);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return choices.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ", "[", "]"))
-                    + " (case-insensitive)";
         }
     }
 

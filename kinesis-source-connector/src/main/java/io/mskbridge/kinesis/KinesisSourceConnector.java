@@ -1,6 +1,7 @@
 package io.mskbridge.kinesis;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,17 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -31,10 +28,11 @@ import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
-import io.mskbridge.common.Version;
-import io.mskbridge.common.Backoff;
+import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.aws.Retry;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import io.mskbridge.common.Backoff;
+import io.mskbridge.common.Version;
+import io.mskbridge.common.config.ConfigErrors;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -54,10 +52,6 @@ public class KinesisSourceConnector extends SourceConnector {
 
     static final String VERSION = Version.read(KinesisSourceConnector.class,
             "kinesis-source-connector-version.properties");
-
-    private static final Set<String> AUTH_ERRORS = Set.of("UnrecognizedClientException", "InvalidSignatureException",
-            "AccessDeniedException", "ExpiredTokenException", "IncompleteSignature", "MissingAuthenticationToken",
-            "InvalidClientTokenId", "SignatureDoesNotMatch", "AuthFailure");
 
     private final Function<KinesisSourceConfig, KinesisClient> clientSupplier;
     private Map<String, String> props;
@@ -253,99 +247,54 @@ public class KinesisSourceConnector extends SourceConnector {
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
         AwsConfig.validate(connectorConfigs, result);
-        Map<String, ConfigValue> values = new HashMap<>();
-        result.configValues().forEach(v -> values.put(v.name(), v));
+        ConfigErrors errors = ConfigErrors.of(result);
         String position = connectorConfigs.get(KinesisSourceConfig.POSITION);
         String ts = connectorConfigs.get(KinesisSourceConfig.POSITION_TIMESTAMP);
         boolean atTimestamp = position != null && position.trim().equalsIgnoreCase("AT_TIMESTAMP");
-        ConfigValue tsValue = values.get(KinesisSourceConfig.POSITION_TIMESTAMP);
         if (atTimestamp && (ts == null || ts.isBlank())) {
-            tsValue.addErrorMessage(KinesisSourceConfig.POSITION_TIMESTAMP + " is required with "
-                    + KinesisSourceConfig.POSITION + "=AT_TIMESTAMP");
+            errors.attach(KinesisSourceConfig.POSITION_TIMESTAMP, KinesisSourceConfig.POSITION_TIMESTAMP
+                    + " is required with " + KinesisSourceConfig.POSITION + "=AT_TIMESTAMP");
         } else if (!atTimestamp && ts != null && !ts.isBlank()) {
-            tsValue.addErrorMessage(KinesisSourceConfig.POSITION_TIMESTAMP + " is only used with "
-                    + KinesisSourceConfig.POSITION + "=AT_TIMESTAMP; remove it or set the position");
+            errors.attach(KinesisSourceConfig.POSITION_TIMESTAMP, KinesisSourceConfig.POSITION_TIMESTAMP
+                    + " is only used with " + KinesisSourceConfig.POSITION + "=AT_TIMESTAMP; remove it or set the position");
         }
         String schemaError = KinesisSourceConfig.payloadSchemaFormatError(
                 connectorConfigs.get(KinesisSourceConfig.PAYLOAD_SCHEMA),
                 connectorConfigs.getOrDefault(KinesisSourceConfig.PAYLOAD_FORMAT, "bytes"));
         if (schemaError != null) {
-            values.get(KinesisSourceConfig.PAYLOAD_SCHEMA).addErrorMessage(schemaError);
+            errors.attach(KinesisSourceConfig.PAYLOAD_SCHEMA, schemaError);
         }
-        boolean anyError = result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
-        if (!anyError) {
-            checkReachability(connectorConfigs, values);
+        if (!errors.any()) {
+            checkReachability(new KinesisSourceConfig(connectorConfigs), errors);
         }
         return result;
     }
 
     /** Describes every stream once, within {@code kinesis.validate.timeout.ms}; errors go to the field to fix. */
-    private void checkReachability(Map<String, String> props, Map<String, ConfigValue> values) {
-        KinesisSourceConfig c = new KinesisSourceConfig(props);
-        long timeoutMs = c.validateTimeout().toMillis();
-        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "kinesis-source-validate");
-            t.setDaemon(true);
-            return t;
-        });
-        AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(AwsSettings.from(c)) : null;
-        try {
-            KinesisClient k = factory == null ? clientSupplier.apply(c)
-                    : factory.kinesis(1, b -> b.overrideConfiguration(factory.overrideConfiguration().toBuilder()
-                            .apiCallTimeout(c.validateTimeout())
-                            .apiCallAttemptTimeout(c.validateTimeout())
-                            .build()));
-            Future<?> f = ex.submit(() -> {
-                for (String stream : c.streamNames()) {
-                    try {
-                        k.describeStreamSummary(b -> b.streamName(stream));
-                    } catch (ResourceNotFoundException e) {
-                        values.get(KinesisSourceConfig.STREAM_NAMES).addErrorMessage("Stream '" + stream
-                                + "' does not exist (or is not visible) in " + factoryRegion(factory) + ": "
-                                + AwsErrors.describe(e));
-                    } catch (RuntimeException e) {
-                        attachAccessError(c, values, stream, e);
-                        return;
+    private void checkReachability(KinesisSourceConfig c, ConfigErrors errors) {
+        AwsSettings settings = AwsSettings.from(c);
+        ReachabilityProbe probe = ReachabilityProbe.of("Kinesis", settings, c.validateTimeout())
+                .permissions("kinesis:DescribeStreamSummary, ListShards, GetShardIterator and GetRecords on the streams");
+        List<String> missing = Collections.synchronizedList(new ArrayList<>());
+        probe.run("DescribeStreamSummary(" + String.join(", ", c.streamNames()) + ")", KinesisSourceConfig.STREAM_NAMES,
+                () -> {
+                    try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
+                        KinesisClient k = factory == null ? clientSupplier.apply(c)
+                                : factory.kinesis(1, b -> b.overrideConfiguration(factory.overrideConfiguration().toBuilder()
+                                        .apiCallTimeout(c.validateTimeout())
+                                        .apiCallAttemptTimeout(c.validateTimeout())
+                                        .build()));
+                        for (String stream : c.streamNames()) {
+                            try {
+                                k.describeStreamSummary(b -> b.streamName(stream));
+                            } catch (ResourceNotFoundException e) {
+                                missing.add("Stream '" + stream + "' does not exist (or is not visible) at "
+                                        + probe.where() + ": " + AwsErrors.describe(e));
+                            }
+                        }
                     }
-                }
-            });
-            f.get(timeoutMs + 2_000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            String field = c.getString(AwsConfig.ENDPOINT_URL) != null ? AwsConfig.ENDPOINT_URL : AwsConfig.REGION;
-            values.get(field).addErrorMessage("Kinesis did not answer within " + timeoutMs + " ms; check the "
-                    + "endpoint/region and network path (VPC endpoint, security groups)");
-        } catch (Exception e) {
-            values.get(KinesisSourceConfig.STREAM_NAMES).addErrorMessage("Could not check the streams: " + e);
-        } finally {
-            ex.shutdownNow();
-            if (factory != null) {
-                factory.close();
-            }
-        }
-    }
-
-    private static String factoryRegion(AwsClientFactory f) {
-        return f == null ? "the configured region" : "region " + f.region();
-    }
-
-    private static void attachAccessError(KinesisSourceConfig c, Map<String, ConfigValue> values, String stream,
-                                          RuntimeException e) {
-        String code = AwsErrors.errorCode(e);
-        String what = AwsErrors.describe(e);
-        if (code != null && AUTH_ERRORS.contains(code)) {
-            String field = "static".equalsIgnoreCase(c.getString(AwsConfig.CREDENTIALS_PROVIDER))
-                    ? AwsConfig.ACCESS_KEY_ID : AwsConfig.CREDENTIALS_PROVIDER;
-            values.get(field).addErrorMessage("The credentials were rejected when describing stream '" + stream
-                    + "' (needs kinesis:DescribeStreamSummary, ListShards, GetShardIterator, GetRecords): " + what);
-        } else if (AwsErrors.unwrap(e) instanceof SdkClientException && what.toLowerCase().contains("credentials")) {
-            values.get(AwsConfig.CREDENTIALS_PROVIDER).addErrorMessage("No usable AWS credentials: " + what);
-        } else if (AwsErrors.unwrap(e) instanceof SdkClientException) {
-            String field = c.getString(AwsConfig.ENDPOINT_URL) != null ? AwsConfig.ENDPOINT_URL : AwsConfig.REGION;
-            values.get(field).addErrorMessage("Cannot reach Kinesis: " + what);
-        } else {
-            values.get(KinesisSourceConfig.STREAM_NAMES).addErrorMessage("Describing stream '" + stream
-                    + "' failed: " + what);
-        }
+                }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
+        new ArrayList<>(missing).forEach(m -> errors.attach(KinesisSourceConfig.STREAM_NAMES, m));
     }
 
     /** Package-private view for tests. */

@@ -1,6 +1,5 @@
 package io.mskbridge.kinesis;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +13,9 @@ import javax.management.AttributeNotFoundException;
 import javax.management.DynamicMBean;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import org.apache.kafka.common.utils.Sanitizer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mskbridge.common.JmxRegistration;
 
 /**
  * JMX metrics of one task, {@code kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=<name>,
@@ -28,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskMetrics implements DynamicMBean, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(TaskMetrics.class);
 
     static final class ShardStats {
         volatile long millisBehindLatest = -1;
@@ -41,31 +36,21 @@ final class TaskMetrics implements DynamicMBean, AutoCloseable {
     private final LongAdder bytes = new LongAdder();
     private final LongSupplier queueRecords;
     private final LongSupplier queueBytes;
-    private ObjectName name;
+    static final String JMX_TYPE = "kinesis-source-task-metrics";
+
+    private JmxRegistration registration;
 
     TaskMetrics(LongSupplier queueRecords, LongSupplier queueBytes) {
         this.queueRecords = queueRecords;
         this.queueBytes = queueBytes;
     }
 
-    static ObjectName objectName(String connector, String task) throws Exception {
-        return new ObjectName("kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector="
-                + Sanitizer.jmxSanitize(connector) + ",task=" + Sanitizer.jmxSanitize(task));
+    static ObjectName objectName(String connector, String task) {
+        return JmxRegistration.objectName(JMX_TYPE, connector, task);
     }
 
     void register(String connector, String task) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName n = objectName(connector, task);
-            if (server.isRegistered(n)) {
-                // A task restarted in the same worker before its predecessor's stop() ran.
-                server.unregisterMBean(n);
-            }
-            server.registerMBean(this, n);
-            name = n;
-        } catch (Exception e) {
-            log.warn("Cannot register task metrics for {} task {}: {}", connector, task, e.toString());
-        }
+        registration = JmxRegistration.register(this, JMX_TYPE, connector, task);
     }
 
     ShardStats shard(String stream, String shardId) {
@@ -170,13 +155,9 @@ final class TaskMetrics implements DynamicMBean, AutoCloseable {
 
     @Override
     public void close() {
-        if (name != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (Exception e) {
-                log.debug("Unregistering {} failed: {}", name, e.toString());
-            }
-            name = null;
+        if (registration != null) {
+            registration.close();
+            registration = null;
         }
     }
 }

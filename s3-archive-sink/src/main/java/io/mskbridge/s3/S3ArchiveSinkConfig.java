@@ -1,12 +1,10 @@
 package io.mskbridge.s3;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -16,7 +14,10 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.KeyTemplate;
+import io.mskbridge.common.config.ConfigChoice;
+import io.mskbridge.common.config.ConfigEnums;
 
 /**
  * Configuration of {@link S3ArchiveSinkConnector}: the AWS fragment of aws-common plus the bucket, object
@@ -29,6 +30,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final int START_OFFSET_DIGITS = 20;
 
     public static final String S3_GROUP = "S3";
+    public static final String VALIDATE_TIMEOUT_MS = ReachabilityProbe.timeoutKey("s3");
     public static final String FORMAT_GROUP = "Format";
     public static final String ROTATION_GROUP = "Rotation";
     public static final String MEMORY_GROUP = "Memory";
@@ -57,7 +59,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final int PARQUET_ROW_GROUP_DEFAULT = 8 * 1024 * 1024;
 
     /** Object format. */
-    public enum Format {
+    public enum Format implements ConfigChoice {
         JSONL("jsonl", ".jsonl"), AVRO("avro", ".avro"), PARQUET("parquet", ".parquet");
 
         final String value;
@@ -73,12 +75,17 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
 
         static Format parse(String s) {
-            return parseEnum(values(), s, f -> f.value);
+            return ConfigEnums.parse(Format.class, FORMAT, s);
+        }
+
+        @Override
+        public String configValue() {
+            return value;
         }
     }
 
     /** Compression; which ones apply depends on the format (see {@link #compatibilityError}). */
-    public enum Compression {
+    public enum Compression implements ConfigChoice {
         NONE("none", ""), GZIP("gzip", ".gz"), ZSTD("zstd", ".zst"), SNAPPY("snappy", "");
 
         final String value;
@@ -90,12 +97,17 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
 
         static Compression parse(String s) {
-            return parseEnum(values(), s, c -> c.value);
+            return ConfigEnums.parse(Compression.class, COMPRESSION, s);
+        }
+
+        @Override
+        public String configValue() {
+            return value;
         }
     }
 
     /** What to do with a record whose value is null (a tombstone). */
-    public enum NullBehavior {
+    public enum NullBehavior implements ConfigChoice {
         IGNORE("ignore"), FAIL("fail");
 
         final String value;
@@ -105,12 +117,17 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
 
         static NullBehavior parse(String s) {
-            return parseEnum(values(), s, n -> n.value);
+            return ConfigEnums.parse(NullBehavior.class, NULL_VALUES, s);
+        }
+
+        @Override
+        public String configValue() {
+            return value;
         }
     }
 
     /** Server-side encryption requested on every object. */
-    public enum Sse {
+    public enum Sse implements ConfigChoice {
         NONE("none"), AES256("AES256"), KMS("aws:kms");
 
         final String value;
@@ -120,39 +137,13 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
 
         static Sse parse(String s) {
-            return parseEnum(values(), s, x -> x.value);
+            return ConfigEnums.parse(Sse.class, SSE, s);
         }
-    }
 
-    private static <E extends Enum<E>> E parseEnum(E[] values, String s, java.util.function.Function<E, String> name) {
-        String v = s == null ? "" : s.trim();
-        for (E e : values) {
-            if (name.apply(e).equalsIgnoreCase(v)) {
-                return e;
-            }
+        @Override
+        public String configValue() {
+            return value;
         }
-        throw new ConfigException("'" + s + "' is not one of "
-                + Arrays.stream(values).map(name).collect(Collectors.joining(", ", "[", "]")));
-    }
-
-    private static ConfigDef.Validator enumValidator(String... allowed) {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                String v = value == null ? null : ((String) value).trim();
-                for (String a : allowed) {
-                    if (a.equalsIgnoreCase(v)) {
-                        return;
-                    }
-                }
-                throw new ConfigException(name, value, "Must be one of " + Arrays.toString(allowed));
-            }
-
-            @Override
-            public String toString() {
-                return String.join(", ", allowed);
-            }
-        };
     }
 
     private static final ConfigDef.Validator BUCKET_VALIDATOR = new ConfigDef.Validator() {
@@ -214,7 +205,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "appended. Object names are a pure function of the records, which makes rewrites after "
                         + "a crash idempotent.",
                 S3_GROUP, ++o, Width.LONG, "Object key template");
-        def.define(SSE, Type.STRING, Sse.NONE.value, enumValidator("none", "AES256", "aws:kms"), Importance.LOW,
+        def.define(SSE, Type.STRING, Sse.NONE.value, ConfigEnums.validator(Sse.class), Importance.LOW,
                 "Server-side encryption requested for every object: none (bucket default), AES256 (SSE-S3) or "
                         + "aws:kms (SSE-KMS, with " + SSE_KMS_KEY_ID + " or the account's aws/s3 key).",
                 S3_GROUP, ++o, Width.SHORT, "Server-side encryption");
@@ -226,9 +217,11 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "throttling, 5xx and connection errors before the task gives up for now and lets Connect "
                         + "redeliver (RetriableException). A failed multipart upload is aborted.",
                 S3_GROUP, ++o, Width.SHORT, "Upload retry timeout (ms)");
+        ReachabilityProbe.defineTimeout(def, "s3", 20_000L, "a multipart upload started and aborted in the bucket; "
+                + "with wall-clock rotation also a HeadObject of a missing key", S3_GROUP, ++o);
 
         o = 0;
-        def.define(FORMAT, Type.STRING, Format.JSONL.value, enumValidator("jsonl", "avro", "parquet"),
+        def.define(FORMAT, Type.STRING, Format.JSONL.value, ConfigEnums.validator(Format.class),
                 Importance.HIGH,
                 "Object format. jsonl: one JSON document per line (schemaless maps and Structs; Structs as plain "
                         + "JSON without a schema envelope). avro: Avro object container files for Struct values, "
@@ -238,7 +231,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "starts a new object. avro and parquet send schemaless values (maps) to the dead "
                         + "letter queue, or fail the task without one.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Format");
-        def.define(COMPRESSION, Type.STRING, Compression.GZIP.value, enumValidator("none", "gzip", "zstd", "snappy"),
+        def.define(COMPRESSION, Type.STRING, Compression.GZIP.value, ConfigEnums.validator(Compression.class),
                 Importance.MEDIUM,
                 "Compression. jsonl: none, gzip (.jsonl.gz) or zstd (.jsonl.zst). avro: none, snappy or zstd as "
                         + "Avro block codecs. parquet: none, snappy, zstd or gzip as Parquet page codecs (the "
@@ -249,7 +242,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 "Compression level of gzip and zstd (all formats); -1 is the codec default (gzip 6, zstd 3). "
                         + "gzip accepts 1-9, zstd 1-22; snappy has no levels.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Compression level");
-        def.define(NULL_VALUES, Type.STRING, NullBehavior.IGNORE.value, enumValidator("ignore", "fail"),
+        def.define(NULL_VALUES, Type.STRING, NullBehavior.IGNORE.value, ConfigEnums.validator(NullBehavior.class),
                 Importance.LOW,
                 "Records with a null value (tombstones): ignore skips them (their offsets still commit); fail "
                         + "sends them to the dead letter queue when one is configured, else fails the task.",
@@ -403,6 +396,10 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     public Duration rotateInterval() {
         return Duration.ofMillis(getLong(ROTATE_INTERVAL_MS));
+    }
+
+    public Duration validateTimeout() {
+        return Duration.ofMillis(getLong(VALIDATE_TIMEOUT_MS));
     }
 
     public Duration rotateScheduleInterval() {

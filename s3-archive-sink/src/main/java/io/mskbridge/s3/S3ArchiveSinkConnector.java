@@ -5,16 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
@@ -24,8 +19,11 @@ import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.aws.ReachabilityProbe;
+import io.mskbridge.aws.ReachabilityProbe.Problem;
 import io.mskbridge.common.SinkConsumerChecks;
 import io.mskbridge.common.Version;
+import io.mskbridge.common.config.ConfigErrors;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Compression;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Format;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Sse;
@@ -43,7 +41,6 @@ public class S3ArchiveSinkConnector extends SinkConnector {
     private static final Logger log = LoggerFactory.getLogger(S3ArchiveSinkConnector.class);
 
     static final String VERSION = Version.read(S3ArchiveSinkConnector.class, "s3-archive-sink-version.properties");
-    static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(20);
 
     private Map<String, String> props;
 
@@ -100,138 +97,104 @@ public class S3ArchiveSinkConnector extends SinkConnector {
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
         AwsConfig.validate(connectorConfigs, config);
-        Map<String, ConfigValue> values = new HashMap<>();
-        config.configValues().forEach(v -> values.put(v.name(), v));
-        addCrossFieldErrors(values);
-        boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
-        if (clean) {
+        ConfigErrors errors = ConfigErrors.of(config);
+        addCrossFieldErrors(errors);
+        if (!errors.any()) {
             S3ArchiveSinkConfig parsed = new S3ArchiveSinkConfig(connectorConfigs);
-            String err = probeBucket(parsed);
-            if (err != null) {
-                values.get(S3ArchiveSinkConfig.BUCKET).addErrorMessage(err);
-            } else if (parsed.rotateScheduleInterval().toMillis() > 0) {
-                String reads = probeBatchRecovery(parsed);
-                if (reads != null) {
-                    values.get(S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS).addErrorMessage(reads);
-                }
+            Optional<Problem> bucket = probeBucket(parsed);
+            bucket.ifPresent(p -> errors.attach(p.field(), p.message()));
+            if (bucket.isEmpty() && parsed.rotateScheduleInterval().toMillis() > 0) {
+                probeBatchRecovery(parsed).ifPresent(p -> errors.attach(p.field(), p.message()));
             }
         }
         return config;
     }
 
-    static void addCrossFieldErrors(Map<String, ConfigValue> values) {
-        Object f = ok(values, S3ArchiveSinkConfig.FORMAT);
-        Object c = ok(values, S3ArchiveSinkConfig.COMPRESSION);
-        Object sse = ok(values, S3ArchiveSinkConfig.SSE);
+    static void addCrossFieldErrors(ConfigErrors errors) {
+        Object f = errors.validValue(S3ArchiveSinkConfig.FORMAT);
+        Object c = errors.validValue(S3ArchiveSinkConfig.COMPRESSION);
+        Object sse = errors.validValue(S3ArchiveSinkConfig.SSE);
         if (f != null && c != null && sse != null) {
             Format format = Format.parse((String) f);
             String err = S3ArchiveSinkConfig.compatibilityError(format, Compression.parse((String) c),
-                    Sse.parse((String) sse), (String) values.get(S3ArchiveSinkConfig.SSE_KMS_KEY_ID).value());
+                    Sse.parse((String) sse), (String) errors.validValue(S3ArchiveSinkConfig.SSE_KMS_KEY_ID));
             if (err != null) {
                 String field = err.startsWith(S3ArchiveSinkConfig.SSE_KMS_KEY_ID) ? S3ArchiveSinkConfig.SSE_KMS_KEY_ID
                         : S3ArchiveSinkConfig.COMPRESSION;
-                values.get(field).addErrorMessage(err);
+                errors.attach(field, err);
             }
         }
-        Object part = ok(values, S3ArchiveSinkConfig.PART_SIZE);
-        Object buf = ok(values, S3ArchiveSinkConfig.BUFFER_MAX_BYTES);
-        Object rowGroup = ok(values, S3ArchiveSinkConfig.PARQUET_ROW_GROUP_BYTES);
+        Object part = errors.validValue(S3ArchiveSinkConfig.PART_SIZE);
+        Object buf = errors.validValue(S3ArchiveSinkConfig.BUFFER_MAX_BYTES);
+        Object rowGroup = errors.validValue(S3ArchiveSinkConfig.PARQUET_ROW_GROUP_BYTES);
         if (f != null && part != null && buf != null && rowGroup != null) {
             String err = S3ArchiveSinkConfig.memoryError(Format.parse((String) f), (Integer) part,
                     (Integer) rowGroup, (Long) buf);
             if (err != null) {
-                values.get(S3ArchiveSinkConfig.BUFFER_MAX_BYTES).addErrorMessage(err);
+                errors.attach(S3ArchiveSinkConfig.BUFFER_MAX_BYTES, err);
             }
         }
     }
 
-    private static Object ok(Map<String, ConfigValue> values, String name) {
-        ConfigValue v = values.get(name);
-        return v == null || !v.errorMessages().isEmpty() ? null : v.value();
-    }
-
-    /** Null when the bucket is writable, else a message for s3.bucket. */
-    static String probeBucket(S3ArchiveSinkConfig config) {
-        return probe(config, s3 -> {
-            try {
-                String key = "_mskbridge-validate/" + java.util.UUID.randomUUID();
-                String id = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)).uploadId();
-                s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(id));
-                return null;
-            } catch (RuntimeException e) {
-                String code = AwsErrors.errorCode(e);
-                if ("NoSuchBucket".equals(code)) {
-                    return "Bucket '" + config.bucket() + "' does not exist (in " + AwsConfig.REGION + "/"
-                            + AwsConfig.ENDPOINT_URL + " as configured)";
-                }
-                return "Cannot write to bucket '" + config.bucket() + "': " + AwsErrors.describe(e)
-                        + ". Check " + AwsConfig.CREDENTIALS_PROVIDER + ", " + AwsConfig.REGION + ", "
-                        + AwsConfig.ENDPOINT_URL + " and that the identity has s3:PutObject and "
-                        + "s3:AbortMultipartUpload on the bucket";
-            }
-        });
+    /** Empty when the bucket is writable, else the problem and the field to fix. */
+    static Optional<Problem> probeBucket(S3ArchiveSinkConfig config) {
+        String bucket = config.bucket();
+        ReachabilityProbe probe = probe(config).permissions("s3:PutObject and s3:AbortMultipartUpload on bucket '"
+                + bucket + "'");
+        return probe.run("CreateMultipartUpload on bucket '" + bucket + "'", S3ArchiveSinkConfig.BUCKET,
+                () -> withClient(config, s3 -> {
+                    String key = "_mskbridge-validate/" + java.util.UUID.randomUUID();
+                    String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id));
+                }),
+                e -> "NoSuchBucket".equals(AwsErrors.errorCode(e)) ? new Problem(S3ArchiveSinkConfig.BUCKET,
+                        "Bucket '" + bucket + "' does not exist at " + probe.where()) : null);
     }
 
     /**
      * With wall-clock rotation a task reads back (HeadObject) the batch offsets of objects under the key
-     * template after every partition assignment, and needs S3 to answer 404 for keys that do not exist: null when
-     * it does, else a message for rotate.schedule.interval.ms. Without s3:ListBucket S3 answers 403 instead, and
+     * template after every partition assignment, and needs S3 to answer 404 for keys that do not exist: empty when
+     * it does, else a problem on rotate.schedule.interval.ms. Without s3:ListBucket S3 answers 403 instead, and
      * tasks would fail on their first batch.
      */
-    static String probeBatchRecovery(S3ArchiveSinkConfig config) {
+    static Optional<Problem> probeBatchRecovery(S3ArchiveSinkConfig config) {
         String template = config.getString(S3ArchiveSinkConfig.KEY_TEMPLATE);
         int brace = template.indexOf('{');
         String key = (brace < 0 ? template : template.substring(0, brace)) + "_mskbridge-validate-"
                 + java.util.UUID.randomUUID();
-        return probe(config, s3 -> {
-            try {
-                s3.headObject(b -> b.bucket(config.bucket()).key(key));
-                return null; // a random key existing is odd, but reads work
-            } catch (RuntimeException e) {
-                if (S3Uploader.isMissing(e)) {
-                    return null;
-                }
-                return S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " needs to read back archived objects' "
-                        + "batch offsets after a restart, but HeadObject of s3://" + config.bucket() + "/" + key
-                        + " failed: " + AwsErrors.describe(e) + ". Grant the connector's identity s3:GetObject on "
-                        + "the objects and s3:ListBucket on the bucket (without it S3 answers 403 instead of 404 for "
-                        + "missing keys), or set " + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + "=0";
-            }
-        });
+        String field = S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS;
+        return probe(config).run("HeadObject of s3://" + config.bucket() + "/" + key, field,
+                () -> withClient(config, s3 -> {
+                    try {
+                        s3.headObject(b -> b.bucket(config.bucket()).key(key)); // a random key existing is odd, but reads work
+                    } catch (RuntimeException e) {
+                        if (!S3Uploader.isMissing(e)) {
+                            throw e;
+                        }
+                    }
+                }),
+                // Whatever stops the read, the way out is the same: grant the reads or turn wall-clock rotation off.
+                e -> new Problem(field, field + " needs to read back archived objects' batch offsets after a restart, "
+                        + "but HeadObject of s3://" + config.bucket() + "/" + key + " failed: " + AwsErrors.describe(e)
+                        + ". Grant the connector's identity s3:GetObject on the objects and s3:ListBucket on the bucket "
+                        + "(without it S3 answers 403 instead of 404 for missing keys), or set " + field + "=0"));
     }
 
-    /** Runs one S3 check with the connector's AWS settings and a timeout; returns its message or null. */
-    private static String probe(S3ArchiveSinkConfig config, Function<S3Client, String> check) {
-        String what = "Bucket '" + config.bucket() + "'";
-        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "s3-archive-sink-validate");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<String> f = ex.submit(() -> {
-                AwsSettings settings = AwsSettings.from(config);
-                try (AwsClientFactory clients = new AwsClientFactory(settings)) {
-                    S3Client s3 = clients.s3(1, b -> {
-                        if (settings.endpointOverride().isPresent()) {
-                            b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-                        }
-                    });
-                    return check.apply(s3);
+    private static ReachabilityProbe probe(S3ArchiveSinkConfig config) {
+        return ReachabilityProbe.of("S3", AwsSettings.from(config), config.validateTimeout());
+    }
+
+    /** Runs {@code check} with an S3 client built from the connector's AWS settings. */
+    private static void withClient(S3ArchiveSinkConfig config, Consumer<S3Client> check) {
+        AwsSettings settings = AwsSettings.from(config);
+        try (AwsClientFactory clients = new AwsClientFactory(settings)) {
+            S3Client s3 = clients.s3(1, b -> {
+                if (settings.endpointOverride().isPresent()) {
+                    b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
                 }
             });
-            return f.get(VALIDATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return what + " did not answer within " + VALIDATE_TIMEOUT.toSeconds() + " s; check " + AwsConfig.REGION
-                    + ", " + AwsConfig.ENDPOINT_URL + " and network access (VPC endpoint or NAT) from the workers";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "Validation interrupted";
-        } catch (Exception e) {
-            return "Cannot check " + what + ": " + e.getMessage();
-        } finally {
-            ex.shutdownNow();
+            check.accept(s3);
         }
     }
 }

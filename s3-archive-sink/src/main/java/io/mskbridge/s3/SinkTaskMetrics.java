@@ -1,24 +1,16 @@
 package io.mskbridge.s3;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mskbridge.common.JmxRegistration;
 
 /**
  * Counters of one task, registered as an MBean. Counters are atomics because JMX reads them from other
  * threads; the task thread is the only writer.
  */
 public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(SinkTaskMetrics.class);
 
     private final AtomicLong objects = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -29,25 +21,16 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private volatile LongSupplier limit = () -> 0;
     private volatile LongSupplier spilled = () -> 0;
     private volatile IntSupplier open = () -> 0;
-    private ObjectName name;
+    static final String JMX_TYPE = "s3-sink-task-metrics";
+
+    private JmxRegistration registration;
 
 
     void register(String connector, String task) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            name = new ObjectName("kafka.connect.mskbridge:type=s3-sink-task-metrics,connector="
-                    + sanitize(connector) + ",task=" + sanitize(task));
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-            server.registerMBean(this, name);
-        } catch (JMException e) {
-            log.warn("Cannot register task metrics MBean {}: {}", name, e.toString());
-            name = null;
-        }
+        registration = JmxRegistration.register(this, JMX_TYPE, connector, task);
     }
 
-    /** JMX names may not hold , = : " * ? unquoted; connector names may. */
+    /** A connector name made safe for a file name (the spill directory). */
     static String sanitize(String s) {
         return s == null ? "unknown" : s.replaceAll("[,=:\"*?\\s]", "_");
     }
@@ -120,13 +103,9 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
 
     @Override
     public void close() {
-        if (name != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (JMException e) {
-                log.debug("unregister {}: {}", name, e.toString());
-            }
-            name = null;
+        if (registration != null) {
+            registration.close();
+            registration = null;
         }
     }
 }

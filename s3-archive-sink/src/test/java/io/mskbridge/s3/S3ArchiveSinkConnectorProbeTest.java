@@ -26,8 +26,8 @@ class S3ArchiveSinkConnectorProbeTest {
     @Test
     void batchRecoveryReadsPassWhenMissingKeysAnswer404() {
         Map<String, String> p = props("probe-ok");
-        assertThat(S3ArchiveSinkConnector.probeBucket(new S3ArchiveSinkConfig(p))).isNull();
-        assertThat(S3ArchiveSinkConnector.probeBatchRecovery(new S3ArchiveSinkConfig(p))).isNull();
+        assertThat(S3ArchiveSinkConnector.probeBucket(new S3ArchiveSinkConfig(p))).isEmpty();
+        assertThat(S3ArchiveSinkConnector.probeBatchRecovery(new S3ArchiveSinkConfig(p))).isEmpty();
         assertThat(S3.client().listObjectsV2(b -> b.bucket("probe-ok")).contents()).as("probes leave nothing").isEmpty();
     }
 
@@ -35,7 +35,9 @@ class S3ArchiveSinkConnectorProbeTest {
     void aHeadThatIsDeniedNamesTheKeyTheGrantsAndTheWayOut() {
         Map<String, String> p = props("probe-denied");
         p.put("aws.secret.access.key", "not-the-secret");
-        String err = S3ArchiveSinkConnector.probeBatchRecovery(new S3ArchiveSinkConfig(p));
+        var problem = S3ArchiveSinkConnector.probeBatchRecovery(new S3ArchiveSinkConfig(p)).orElseThrow();
+        assertThat(problem.field()).isEqualTo("rotate.schedule.interval.ms");
+        String err = problem.message();
         assertThat(err).contains("rotate.schedule.interval.ms", "s3://probe-denied/processed/_mskbridge-validate-",
                 "403", "s3:GetObject", "s3:ListBucket", "rotate.schedule.interval.ms=0");
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.common.config.ConfigErrors;
 
 /** Per-field and cross-field validation (no bucket probe), and the example configs in docker/connectors. */
 class S3ArchiveSinkConnectorTest {
@@ -25,8 +27,9 @@ class S3ArchiveSinkConnectorTest {
     /** The validation of S3ArchiveSinkConnector.validate without the network probe. */
     static Map<String, List<String>> errors(Map<String, String> props) {
         Map<String, ConfigValue> values = new LinkedHashMap<>();
-        S3ArchiveSinkConfig.configDef().validate(props).forEach(v -> values.put(v.name(), v));
-        S3ArchiveSinkConnector.addCrossFieldErrors(values);
+        List<ConfigValue> validated = S3ArchiveSinkConfig.configDef().validate(props);
+        validated.forEach(v -> values.put(v.name(), v));
+        S3ArchiveSinkConnector.addCrossFieldErrors(ConfigErrors.of(new Config(validated)));
         AwsConfig.validate(props).forEach((k, v) -> values.get(k).errorMessages().addAll(v));
         Map<String, List<String>> out = new LinkedHashMap<>();
         values.values().stream().filter(v -> !v.errorMessages().isEmpty()).forEach(v -> out.put(v.name(), v.errorMessages()));
