@@ -17,7 +17,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
- * Classifies failures of AWS SDK calls into what a connector should do with them (convention 7):
+ * Classifies failures of AWS SDK calls into what a connector should do with them (docs/ARCHITECTURE.md, Errors):
  * {@link Kind#THROTTLING} and {@link Kind#TRANSIENT} → back off and retry (eventually
  * {@code RetriableException}); {@link Kind#FATAL} → the request can never succeed as is (access denied,
  * missing resource, validation), so fail with a message the user can act on or send the record to the DLQ.

@@ -14,7 +14,7 @@ import io.mskbridge.common.Backoff;
 
 /**
  * Retries an operation with {@link Backoff} until it succeeds, fails with a non-retriable exception,
- * or the next sleep would pass the deadline. Used for the bounded waits of convention 7: a sink retries
+ * or the next sleep would pass the deadline. Used for the bounded waits of docs/ARCHITECTURE.md, Errors: a sink retries
  * a throttled batch for a while, then gives up and lets Connect redeliver ({@code RetriableException}).
  *
  * <p>On giving up the last failure is rethrown unchanged (checked ones wrapped in

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Source partition and offset maps. Always {@link HashMap} (ARCHITECTURE.md convention 6): Connect keys
+ * Source partition and offset maps. Always {@link HashMap} (docs/ARCHITECTURE.md, Offsets): Connect keys
  * stored offsets by the partition's serialized JSON, and {@code Map.of} iteration order differs between JVMs.
  *
  * <p>Offset: {@code sequence} (Kinesis sequence number of the last delivered record), {@code sub_sequence}
