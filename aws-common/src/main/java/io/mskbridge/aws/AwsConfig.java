@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.Config;
@@ -23,6 +22,8 @@ import org.apache.kafka.common.config.types.Password;
 
 import io.mskbridge.common.config.ConfigChoice;
 import io.mskbridge.common.config.ConfigEnums;
+import io.mskbridge.common.config.ConfigErrors;
+import io.mskbridge.common.config.PatternValidator;
 
 /**
  * The AWS configuration fragment shared by every connector of the pack: region, endpoint override,
@@ -102,7 +103,10 @@ public final class AwsConfig {
     /** Adds the AWS keys (group {@value #GROUP}) to a connector's ConfigDef and returns it. */
     public static ConfigDef addTo(ConfigDef def) {
         int order = 0;
-        def.define(REGION, Type.STRING, null, new RegionValidator(), Importance.HIGH,
+        def.define(REGION, Type.STRING, null, PatternValidator.optional(
+                // Loose on purpose: new partitions and local zones appear faster than we release.
+                "[a-z]{2,}(-[a-z0-9]+)+", "Not an AWS region name; expected something like us-east-1",
+                "AWS region name such as us-east-1, or empty for the SDK default region chain"), Importance.HIGH,
                 "AWS region of the resources, e.g. us-east-1. When unset the SDK default region provider chain is used "
                         + "(AWS_REGION environment variable, aws.region system property, profile file, then the "
                         + "instance metadata service); on MSK Connect set it explicitly.",
@@ -141,7 +145,9 @@ public final class AwsConfig {
                 "Session token for temporary static keys (ASIA...). Optional; only with " + ACCESS_KEY_ID + ".",
                 GROUP, ++order, Width.MEDIUM, "Session token", Collections.emptyList(),
                 new ProviderRecommender(CredentialsProviderType.STATIC, CredentialsProviderType.ASSUME_ROLE));
-        def.define(STS_ROLE_ARN, Type.STRING, null, new RoleArnValidator(), Importance.MEDIUM,
+        def.define(STS_ROLE_ARN, Type.STRING, null, PatternValidator.optional("arn:aws[a-z-]*:iam::\\d{12}:role/.+",
+                "Not an IAM role ARN; expected arn:aws:iam::<12-digit account>:role/<name>",
+                "IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty"), Importance.MEDIUM,
                 "ARN of the IAM role to assume, e.g. arn:aws:iam::123456789012:role/mskbridge-sink. Required with "
                         + CREDENTIALS_PROVIDER + "=assume-role.",
                 GROUP, ++order, Width.LONG, "Role ARN", Collections.emptyList(),
@@ -152,7 +158,10 @@ public final class AwsConfig {
                 "External id required by the role's trust policy, if any. Never logged.",
                 GROUP, ++order, Width.MEDIUM, "Role external id", Collections.emptyList(),
                 new ProviderRecommender(CredentialsProviderType.ASSUME_ROLE));
-        def.define(STS_ROLE_SESSION_NAME, Type.STRING, STS_ROLE_SESSION_NAME_DEFAULT, new SessionNameValidator(),
+        def.define(STS_ROLE_SESSION_NAME, Type.STRING, STS_ROLE_SESSION_NAME_DEFAULT, PatternValidator.required(
+                // STS RoleSessionName constraints.
+                "[\\w+=,.@-]{2,64}", "Must be 2-64 characters of letters, digits and + = , . @ _ -",
+                "2-64 characters of [A-Za-z0-9+=,.@_-]"),
                 Importance.LOW,
                 "Role session name, visible in CloudTrail; use it to tell connectors apart.",
                 GROUP, ++order, Width.MEDIUM, "Role session name", Collections.emptyList(),
@@ -241,19 +250,19 @@ public final class AwsConfig {
      * so a typo yields one message, not a cascade.
      */
     static void addCrossFieldErrors(Map<String, ConfigValue> values) {
-        Object providerValue = okValue(values, CREDENTIALS_PROVIDER);
+        Object providerValue = ConfigErrors.validValue(values.get(CREDENTIALS_PROVIDER));
         if (providerValue != null) {
             CredentialsProviderType provider = CredentialsProviderType.parse((String) providerValue);
-            boolean key = okValue(values, ACCESS_KEY_ID) != null;
-            boolean secret = okValue(values, SECRET_ACCESS_KEY) != null;
-            boolean token = okValue(values, SESSION_TOKEN) != null;
-            boolean role = okValue(values, STS_ROLE_ARN) != null;
-            boolean externalId = okValue(values, STS_ROLE_EXTERNAL_ID) != null;
+            boolean key = ConfigErrors.validValue(values.get(ACCESS_KEY_ID)) != null;
+            boolean secret = ConfigErrors.validValue(values.get(SECRET_ACCESS_KEY)) != null;
+            boolean token = ConfigErrors.validValue(values.get(SESSION_TOKEN)) != null;
+            boolean role = ConfigErrors.validValue(values.get(STS_ROLE_ARN)) != null;
+            boolean externalId = ConfigErrors.validValue(values.get(STS_ROLE_EXTERNAL_ID)) != null;
             crossFieldErrors(provider, key, secret, token, role, externalId)
                     .forEach((name, messages) -> messages.forEach(values.get(name)::addErrorMessage));
         }
-        Object call = okValue(values, API_CALL_TIMEOUT_MS);
-        Object attempt = okValue(values, API_CALL_ATTEMPT_TIMEOUT_MS);
+        Object call = ConfigErrors.validValue(values.get(API_CALL_TIMEOUT_MS));
+        Object attempt = ConfigErrors.validValue(values.get(API_CALL_ATTEMPT_TIMEOUT_MS));
         if (call != null && attempt != null && (Long) attempt > (Long) call) {
             values.get(API_CALL_ATTEMPT_TIMEOUT_MS).addErrorMessage(attemptTimeoutMessage((Long) attempt, (Long) call));
         }
@@ -332,14 +341,6 @@ public final class AwsConfig {
         errors.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
-    private static Object okValue(Map<String, ConfigValue> values, String name) {
-        ConfigValue v = values.get(name);
-        if (v == null || !v.errorMessages().isEmpty()) {
-            return null;
-        }
-        return v.value();
-    }
-
     // ---- validators: each overrides toString() because that text is what the generated docs show ----
 
     static final class UrlValidator implements ConfigDef.Validator {
@@ -368,58 +369,6 @@ public final class AwsConfig {
         @Override
         public String toString() {
             return "absolute http:// or https:// URL, or empty";
-        }
-    }
-
-    static final class RegionValidator implements ConfigDef.Validator {
-        // Loose on purpose: new partitions and local zones appear faster than we release.
-        private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value != null && !REGION.matcher(((String) value).trim()).matches()) {
-                throw new ConfigException(name, value, "Not an AWS region name; expected something like us-east-1");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "AWS region name such as us-east-1, or empty for the SDK default region chain";
-        }
-    }
-
-    static final class RoleArnValidator implements ConfigDef.Validator {
-        private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/.+");
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value != null && !ARN.matcher(((String) value).trim()).matches()) {
-                throw new ConfigException(name, value,
-                        "Not an IAM role ARN; expected arn:aws:iam::<12-digit account>:role/<name>");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty";
-        }
-    }
-
-    static final class SessionNameValidator implements ConfigDef.Validator {
-        // STS RoleSessionName constraints.
-        private static final Pattern NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null || !NAME.matcher((String) value).matches()) {
-                throw new ConfigException(name, value,
-                        "Must be 2-64 characters of letters, digits and + = , . @ _ -");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "2-64 characters of [A-Za-z0-9+=,.@_-]";
         }
     }
 

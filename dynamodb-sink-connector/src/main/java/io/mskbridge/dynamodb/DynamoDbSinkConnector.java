@@ -9,15 +9,12 @@ import java.util.Optional;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.sink.SinkConnector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.aws.ReachabilityProbe;
-import io.mskbridge.common.SinkConsumerChecks;
+import io.mskbridge.common.SinkConnectorBase;
 import io.mskbridge.common.Version;
 import io.mskbridge.common.config.ConfigErrors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -36,13 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * checking that the table exists with the configured string keys; each problem is reported on the field
  * a user has to change.
  */
-public class DynamoDbSinkConnector extends SinkConnector {
-
-    private static final Logger log = LoggerFactory.getLogger(DynamoDbSinkConnector.class);
+public class DynamoDbSinkConnector extends SinkConnectorBase {
 
     static final String VERSION = Version.read(DynamoDbSinkConnector.class, "dynamodb-sink-connector-version.properties");
-
-    private Map<String, String> props;
 
     @Override
     public String version() {
@@ -50,36 +43,13 @@ public class DynamoDbSinkConnector extends SinkConnector {
     }
 
     @Override
-    public void start(Map<String, String> props) {
-        // Fail fast on a config that bypassed validate(), with the same messages the tasks would give.
-        DynamoDbSinkConfig config = new DynamoDbSinkConfig(props);
-        this.props = new HashMap<>(props);
-        log.info("DynamoDB sink connector {} started for table {}", props.get("name"), config.table());
-        String isolation = SinkConsumerChecks.isolationWarning(props.get("name"), props);
-        if (isolation != null) {
-            log.warn(isolation);
-        }
+    protected String describe(Map<String, String> props) {
+        return "table " + new DynamoDbSinkConfig(props).table();
     }
 
     @Override
     public Class<? extends Task> taskClass() {
         return DynamoDbSinkTask.class;
-    }
-
-    @Override
-    public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
-            Map<String, String> c = new HashMap<>(props);
-            c.put(DynamoDbSinkTask.TASK_ID, String.valueOf(i));
-            configs.add(c);
-        }
-        return configs;
-    }
-
-    @Override
-    public void stop() {
-        log.info("DynamoDB sink connector {} stopped", props == null ? null : props.get("name"));
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
+import io.mskbridge.common.SinkConnectorBase;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -33,7 +34,7 @@ public class DynamoDbSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(DynamoDbSinkTask.class);
 
     /** Task config key carrying the task number (for the metrics MBean name). */
-    static final String TASK_ID = "mskbridge.task.id";
+    static final String TASK_ID = SinkConnectorBase.TASK_ID;
 
     private DynamoDbSinkConfig config;
     private ItemMapper mapper;

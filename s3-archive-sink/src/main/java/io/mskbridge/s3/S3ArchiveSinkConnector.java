@@ -1,9 +1,5 @@
 package io.mskbridge.s3;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -11,9 +7,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.sink.SinkConnector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsConfig;
@@ -21,7 +14,7 @@ import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.aws.ReachabilityProbe.Problem;
-import io.mskbridge.common.SinkConsumerChecks;
+import io.mskbridge.common.SinkConnectorBase;
 import io.mskbridge.common.Version;
 import io.mskbridge.common.config.ConfigErrors;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Compression;
@@ -36,13 +29,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * a pure function of the records (exactly-once after crashes), with a per-task memory bound. Replaces the seed
  * Lambda's one-object-per-record {@code archive_to_s3}. See {@link S3ArchiveSinkTask} for the design.
  */
-public class S3ArchiveSinkConnector extends SinkConnector {
-
-    private static final Logger log = LoggerFactory.getLogger(S3ArchiveSinkConnector.class);
+public class S3ArchiveSinkConnector extends SinkConnectorBase {
 
     static final String VERSION = Version.read(S3ArchiveSinkConnector.class, "s3-archive-sink-version.properties");
-
-    private Map<String, String> props;
 
     @Override
     public String version() {
@@ -50,36 +39,14 @@ public class S3ArchiveSinkConnector extends SinkConnector {
     }
 
     @Override
-    public void start(Map<String, String> props) {
+    protected String describe(Map<String, String> props) {
         S3ArchiveSinkConfig c = new S3ArchiveSinkConfig(props);
-        this.props = new HashMap<>(props);
-        log.info("S3 archive sink {} started: bucket {}, format {}, compression {}", props.get("name"), c.bucket(),
-                c.format(), c.compression());
-        String isolation = SinkConsumerChecks.isolationWarning(props.get("name"), props);
-        if (isolation != null) {
-            log.warn(isolation);
-        }
+        return "bucket " + c.bucket() + ", format " + c.format() + ", compression " + c.compression();
     }
 
     @Override
     public Class<? extends Task> taskClass() {
         return S3ArchiveSinkTask.class;
-    }
-
-    @Override
-    public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> out = new ArrayList<>();
-        for (int i = 0; i < maxTasks; i++) {
-            Map<String, String> t = new HashMap<>(props);
-            t.put(S3ArchiveSinkTask.TASK_ID, Integer.toString(i));
-            out.add(t);
-        }
-        return out;
-    }
-
-    @Override
-    public void stop() {
-        log.info("S3 archive sink {} stopped", props == null ? "" : props.get("name"));
     }
 
     @Override

@@ -51,7 +51,11 @@ public final class ConfigErrors {
 
     /** The parsed value of {@code key} when it is present and passed its own checks, else null. */
     public Object validValue(String key) {
-        ConfigValue v = byName.get(key);
+        return validValue(byName.get(key));
+    }
+
+    /** The parsed value of {@code v} when it is present and passed its own checks, else null. */
+    public static Object validValue(ConfigValue v) {
         return v == null || !v.errorMessages().isEmpty() ? null : v.value();
     }
 

@@ -85,13 +85,18 @@ public final class ConfigReference {
      * with {@code -D}{@value #UPDATE_PROPERTY}{@code =true} rewrites it instead.
      */
     public void assertCurrent(Path readme) {
+        assertCurrent(readme, Boolean.getBoolean(UPDATE_PROPERTY));
+    }
+
+    /** As {@link #assertCurrent(Path)}, with the update switch given. */
+    public void assertCurrent(Path readme, boolean update) {
         try {
             String current = Files.readString(readme, StandardCharsets.UTF_8);
             String expected = splice(current, render());
             if (expected.equals(current)) {
                 return;
             }
-            if (Boolean.getBoolean(UPDATE_PROPERTY)) {
+            if (update) {
                 Files.writeString(readme, expected, StandardCharsets.UTF_8);
                 return;
             }

@@ -54,19 +54,24 @@ class ConfigReferenceTest {
         Files.writeString(readme, "# T\n\n" + ConfigReference.BEGIN + "\nold\n" + ConfigReference.END + "\ntail\n",
                 StandardCharsets.UTF_8);
         ConfigReference ref = ConfigReference.create().add(def(), 3);
-        assertThatThrownBy(() -> ref.assertCurrent(readme)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> ref.assertCurrent(readme, false)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining(ConfigReference.UPDATE_PROPERTY);
 
         Files.writeString(readme, "# T\n\n" + ref.render() + "\ntail\n", StandardCharsets.UTF_8);
-        ref.assertCurrent(readme);
+        ref.assertCurrent(readme, false);
         assertThat(Files.readString(readme)).endsWith("\ntail\n");
+
+        Files.writeString(readme, "# T\n\n" + ConfigReference.BEGIN + "\nold\n" + ConfigReference.END + "\n",
+                StandardCharsets.UTF_8);
+        ref.assertCurrent(readme, true);
+        assertThat(Files.readString(readme)).as("update rewrites the block").contains(ref.render());
     }
 
     @Test
     void aReadmeWithoutMarkersIsAnError(@TempDir Path dir) throws Exception {
         Path readme = dir.resolve("README.md");
         Files.writeString(readme, "# nothing\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> ConfigReference.create().add(def(), 3).assertCurrent(readme))
+        assertThatThrownBy(() -> ConfigReference.create().add(def(), 3).assertCurrent(readme, false))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("markers");
     }
 }
