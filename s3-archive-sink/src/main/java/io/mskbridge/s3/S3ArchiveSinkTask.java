@@ -31,9 +31,6 @@ import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.common.KeyTemplate;
 import io.mskbridge.s3.S3ArchiveSinkConfig.NullBehavior;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Writes the records of its topic-partitions to S3 as batches of objects.
@@ -103,16 +100,7 @@ public class S3ArchiveSinkTask extends SinkTask {
         spillDir = Paths.get(config.spillDir()).resolve("mskbridge-s3-" + SinkTaskMetrics.sanitize(connector) + "-"
                 + taskId + "-" + UUID.randomUUID());
         clients = new AwsClientFactory(AwsSettings.from(config));
-        boolean emulator = AwsSettings.from(config).endpointOverride().isPresent();
-        S3Client s3 = clients.s3(4, b -> {
-            if (emulator) {
-                // Emulators (S3Proxy) reject aws-chunked bodies with trailing checksums.
-                b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-            }
-        });
-        uploader = new S3Uploader(s3, config.bucket(), config.sse(), config.kmsKeyId().orElse(null),
-                config.partSize(), config.uploadRetryTimeout(), metrics);
+        uploader = S3Uploader.create(config, clients, metrics);
         try {
             reporter = context == null ? null : context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
