@@ -81,7 +81,7 @@ class S3ArchiveSinkTaskTest {
             Map<String, String> meta = b.response().metadata();
             assertThat(meta.get(S3ArchiveSinkTask.META_RECORD_COUNT)).isEqualTo(String.valueOf(lines.size()));
             String first = meta.get(S3ArchiveSinkTask.META_FIRST_OFFSET);
-            assertThat(o.key()).contains("+" + S3ArchiveSinkTask.pad(Long.parseLong(first)));
+            assertThat(o.key()).contains("+" + TopicPartitionWriter.pad(Long.parseLong(first)));
             assertThat(lines.get(0).path("id").asText()).endsWith("-" + first);
             assertThat(lines.get(lines.size() - 1).path("id").asText()).endsWith("-" + meta.get(S3ArchiveSinkTask.META_LAST_OFFSET));
             out.put(o.key(), lines);
