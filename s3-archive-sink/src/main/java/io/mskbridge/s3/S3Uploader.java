@@ -12,10 +12,14 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsErrors;
+import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.common.Backoff;
 import io.mskbridge.aws.Retry;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Sse;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -63,6 +67,20 @@ final class S3Uploader {
                     return r;
                 })
                 .build();
+    }
+
+    /** The uploader of a sink task with this configuration, on an S3 client that {@code clients} owns. */
+    static S3Uploader create(S3ArchiveSinkConfig config, AwsClientFactory clients, SinkTaskMetrics metrics) {
+        boolean emulator = AwsSettings.from(config).endpointOverride().isPresent();
+        S3Client s3 = clients.s3(4, b -> {
+            if (emulator) {
+                // Emulators (S3Proxy) reject aws-chunked bodies with trailing checksums.
+                b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+            }
+        });
+        return new S3Uploader(s3, config.bucket(), config.sse(), config.kmsKeyId().orElse(null),
+                config.partSize(), config.uploadRetryTimeout(), metrics);
     }
 
     /** Writer callback that produces the object's bytes into the given stream. */

@@ -81,7 +81,7 @@ class S3ArchiveSinkTaskTest {
             Map<String, String> meta = b.response().metadata();
             assertThat(meta.get(S3ArchiveSinkTask.META_RECORD_COUNT)).isEqualTo(String.valueOf(lines.size()));
             String first = meta.get(S3ArchiveSinkTask.META_FIRST_OFFSET);
-            assertThat(o.key()).contains("+" + S3ArchiveSinkTask.pad(Long.parseLong(first)));
+            assertThat(o.key()).contains("+" + TopicPartitionWriter.pad(Long.parseLong(first)));
             assertThat(lines.get(0).path("id").asText()).endsWith("-" + first);
             assertThat(lines.get(lines.size() - 1).path("id").asText()).endsWith("-" + meta.get(S3ArchiveSinkTask.META_LAST_OFFSET));
             out.put(o.key(), lines);
@@ -208,18 +208,10 @@ class S3ArchiveSinkTaskTest {
         assertThat(seen.values()).as("copies per record").containsOnly(1);
     }
 
-    /** Batches cut by a 200 ms wall clock only (flush.size out of reach). */
-    private static Map<String, String> wallClockProps(String bucket) {
-        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
-        p.put("flush.size", "1000");
-        p.put("rotate.schedule.interval.ms", "200");
-        return p;
-    }
-
     @Test
     void wallClockBatchesUploadedBeforeACrashAreReCutAtTheSameOffsets() throws Exception {
         String bucket = bucket("schedule-crash");
-        Map<String, String> p = wallClockProps(bucket);
+        Map<String, String> p = TaskDriver.wallClockProps(S3.endpoint(), bucket);
         p.put("s3.key.template", "processed/{event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
         TopicPartition tp = new TopicPartition("events", 0);
         List<SinkRecord> log = new ArrayList<>();
@@ -268,7 +260,7 @@ class S3ArchiveSinkTaskTest {
     @Test
     void aReCutBatchEndingInSkippedTombstonesClosesOnReplay() throws Exception {
         String bucket = bucket("schedule-tombstones");
-        Map<String, String> p = wallClockProps(bucket);
+        Map<String, String> p = TaskDriver.wallClockProps(S3.endpoint(), bucket);
         p.put("behavior.on.null.values", "ignore");
         TopicPartition tp = new TopicPartition("events", 0);
         List<SinkRecord> log = new ArrayList<>();

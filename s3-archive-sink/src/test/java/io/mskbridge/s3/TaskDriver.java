@@ -44,8 +44,23 @@ final class TaskDriver implements AutoCloseable {
         return p;
     }
 
+    /** Batches cut by a 200 ms wall clock only (flush.size out of reach). */
+    static Map<String, String> wallClockProps(URI endpoint, String bucket) {
+        Map<String, String> p = props(endpoint, bucket);
+        p.put("flush.size", "1000");
+        p.put("rotate.schedule.interval.ms", "200");
+        return p;
+    }
+
     TaskDriver(Map<String, String> props, Collection<TopicPartition> partitions) {
-        task.initialize(new SinkTaskContext() {
+        task.initialize(context(props, partitions));
+        task.start(props);
+        task.open(partitions);
+    }
+
+    /** The worker's side of a task that owns {@code partitions}: offset resets, pauses and timeouts do nothing. */
+    static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions) {
+        return new SinkTaskContext() {
             @Override
             public Map<String, String> configs() {
                 return props;
@@ -79,9 +94,7 @@ final class TaskDriver implements AutoCloseable {
             @Override
             public void requestCommit() {
             }
-        });
-        task.start(props);
-        task.open(partitions);
+        };
     }
 
     void put(List<SinkRecord> batch) {

@@ -1,0 +1,376 @@
+package io.mskbridge.s3;
+
+import static io.mskbridge.s3.S3ArchiveSinkTask.META_BATCH_END;
+import static io.mskbridge.s3.S3ArchiveSinkTask.META_BATCH_START;
+import static io.mskbridge.s3.S3ArchiveSinkTask.META_FIRST_OFFSET;
+import static io.mskbridge.s3.S3ArchiveSinkTask.META_LAST_OFFSET;
+import static io.mskbridge.s3.S3ArchiveSinkTask.META_RECORD_COUNT;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mskbridge.aws.AwsErrors;
+import io.mskbridge.s3.S3ArchiveSinkConfig.NullBehavior;
+
+/**
+ * The archive of one topic-partition: cuts its records into consecutive batches, uploads each batch's objects
+ * through the task's {@link S3Uploader}, and tells up to which offset the partition is archived.
+ *
+ * <p>A batch starts at the first record after the previous batch and ends on {@code flush.size} records, a
+ * change of record-time interval ({@code rotate.interval.ms}), a value schema change, or
+ * {@code s3.object.max.bytes}: all functions of the records alone, so a replay from a batch start cuts the same
+ * batches. {@code rotate.schedule.interval.ms} also ends a batch on the wall clock, which a replay cannot
+ * reproduce; with it on, a new writer first re-cuts the batches a previous owner uploaded at the offsets
+ * recorded in their objects (see {@link #recoveredEnd}). A batch holds one object per distinct rendered key,
+ * named with the offset of its first record.
+ *
+ * <p>Only the task thread calls a writer.
+ */
+final class TopicPartitionWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicPartitionWriter.class);
+
+    /** Stands for {kafka.start_offset} until the object's first offset is known. */
+    private static final String START_MARKER = "\u0000start\u0000";
+
+    private final TopicPartition tp;
+    private final WriterResources shared;
+    private final S3ArchiveSinkConfig config;
+    private long lastSeen = -1;
+    private Long committable;
+    /** Still replaying batches a previous owner uploaded (see recoveredEnd). */
+    private boolean recovering;
+    private Batch batch;
+    /** The batch being uploaded; it stays here when the upload fails, and goes up before any further record. */
+    private Batch sealed;
+
+    TopicPartitionWriter(TopicPartition tp, WriterResources shared) {
+        this.tp = tp;
+        this.shared = shared;
+        this.config = shared.config;
+        // Only wall-clock rotation cuts batches that a replay cannot reproduce from the records alone.
+        this.recovering = config.rotateScheduleInterval().toMillis() > 0;
+    }
+
+    /**
+     * Adds a record of this partition, in offset order, and uploads the batch it completes.
+     *
+     * @throws RetriableException while an earlier batch is not uploaded, or on a transient S3 failure; Connect
+     *                            then redelivers the same records, and those already taken are passed over
+     */
+    void write(SinkRecord r) {
+        if (r.kafkaOffset() <= lastSeen) {
+            return; // redelivered after a RetriableException of ours: already stored
+        }
+        if (sealed != null) {
+            throw new RetriableException("Upload of " + tp + " still pending");
+        }
+        if (batch != null && batch.end != null && r.kafkaOffset() >= batch.end) {
+            rotate(true); // a re-cut batch ends where it ended before, whatever this record is
+        }
+        String key = encode(r);
+        if (key != null) {
+            append(r, key);
+        }
+    }
+
+    /**
+     * Renders the record's key and serializes it into the shared scratch buffer; returns null for a record
+     * that is not archived (an ignored tombstone, or one handed to the errant record reporter).
+     */
+    private String encode(SinkRecord r) {
+        try {
+            if (r.value() == null) {
+                if (config.nullBehavior() == NullBehavior.IGNORE) {
+                    skip(r);
+                    return null;
+                }
+                throw new DataException("Null value (tombstone) in record topic=" + r.topic() + ", partition="
+                        + r.kafkaPartition() + ", offset=" + r.kafkaOffset() + " and "
+                        + S3ArchiveSinkConfig.NULL_VALUES + "=fail");
+            }
+            String key = shared.keyTemplate.render(r, v -> START_MARKER);
+            shared.scratch.reset();
+            shared.encoder.encode(r, shared.scratch);
+            return key;
+        } catch (DataException | IOException e) {
+            if (shared.reporter == null) {
+                throw e instanceof DataException ? (DataException) e : new DataException(e);
+            }
+            shared.reporter.report(r, e);
+            skip(r);
+            return null;
+        }
+    }
+
+    /** Stores the record encoded in the scratch buffer in its batch, starting or ending batches as due. */
+    private void append(SinkRecord r, String key) {
+        RecordEncoder.PatchableBytes scratch = shared.scratch;
+        Batch b = batch;
+        if (b != null && (schemaChanged(b, r.valueSchema()) || b.end == null && timeBucket(r) != b.timeBucket)) {
+            rotate(false);
+            b = null;
+        }
+        if (b == null) {
+            Long end = recovering ? recoveredEnd(key, r.kafkaOffset()) : null;
+            b = batch = new Batch(r.kafkaOffset(), timeBucket(r), r.valueSchema(), end, shared.clock.getAsLong());
+        }
+        Group g = b.groups.get(key);
+        if (g == null) {
+            g = new Group(key, r.kafkaOffset(), new SpillableBuffer(shared.budget, shared.nextSpillFile()));
+            b.groups.put(key, g);
+        }
+        g.buffer.write(scratch.array(), 0, scratch.size());
+        g.lastOffset = r.kafkaOffset();
+        g.count++;
+        b.count++;
+        b.bytes += scratch.size();
+        lastSeen = r.kafkaOffset();
+        if (scratch.size() > WriterResources.SCRATCH_KEEP) {
+            scratch.trim(WriterResources.SCRATCH_KEEP);
+        }
+        shared.budget.enforce();
+        if (b.end != null ? r.kafkaOffset() + 1 >= b.end
+                : b.count >= config.flushSize() || b.bytes >= config.objectMaxBytes()) {
+            rotate(b.end != null);
+        }
+    }
+
+    /**
+     * With wall-clock rotation, the end of the batch that a previous owner of the partition uploaded starting
+     * at {@code offset} (read from the object's metadata), so that the replay cuts it at the same offset and
+     * rewrites the same objects instead of archiving its records a second time under other names. Returns
+     * null, and stops probing the partition, at the first batch start that has no such object: nothing after
+     * it was uploaded, since a partition's batches are uploaded in order. One HEAD per replayed batch.
+     */
+    private Long recoveredEnd(String key, long offset) {
+        String objectKey = objectKey(key, offset);
+        Map<String, String> meta;
+        try {
+            meta = shared.uploader.metadataOf(objectKey);
+        } catch (RuntimeException e) {
+            if (AwsErrors.isRetriable(e)) {
+                shared.context.timeout(1000);
+                throw new RetriableException("Cannot check s3://" + config.bucket() + "/" + objectKey + " for a batch "
+                        + "uploaded before " + tp + " was reassigned, will retry: " + AwsErrors.describe(e), e);
+            }
+            throw new ConnectException("Cannot read s3://" + config.bucket() + "/" + objectKey + " to recover the "
+                    + "batch boundaries of " + tp + ": " + AwsErrors.describe(e) + ". With "
+                    + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " set, the connector's IAM role needs "
+                    + "s3:GetObject on the archived objects and s3:ListBucket on the bucket.", e);
+        }
+        Long end = meta == null ? null : parseBatchEnd(meta, offset);
+        if (end == null) {
+            recovering = false;
+        } else if (log.isDebugEnabled()) {
+            log.debug("{}: re-cutting the batch [{}, {}) that s3://{}/{} was uploaded from", tp, offset, end,
+                    config.bucket(), objectKey);
+        }
+        return end;
+    }
+
+    /** The batch end recorded in an object whose batch started at {@code offset}; null if it did not. */
+    private static Long parseBatchEnd(Map<String, String> meta, long offset) {
+        try {
+            String start = meta.get(META_BATCH_START);
+            String end = meta.get(META_BATCH_END);
+            if (start == null || end == null || Long.parseLong(start) != offset) {
+                return null; // written by an older version, or a different batch layout: nothing to reproduce
+            }
+            long e = Long.parseLong(end);
+            return e > offset ? e : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void skip(SinkRecord r) {
+        lastSeen = r.kafkaOffset();
+        if (batch == null && sealed == null) {
+            committable = r.kafkaOffset() + 1;
+        } else if (batch != null && batch.end != null && r.kafkaOffset() + 1 >= batch.end) {
+            // The re-cut batch's last offset is a skipped record (tombstone, DLQ): it is complete now.
+            rotate(true);
+        }
+    }
+
+    private long timeBucket(SinkRecord r) {
+        long interval = config.rotateInterval().toMillis();
+        if (interval <= 0 || r.timestamp() == null) {
+            return Long.MIN_VALUE;
+        }
+        return Math.floorDiv(r.timestamp(), interval);
+    }
+
+    private static boolean schemaChanged(Batch b, Schema s) {
+        return b.schema != s && (b.schema == null || !b.schema.equals(s));
+    }
+
+    /** Uploads the open batch if {@code rotate.schedule.interval.ms} has passed since it opened. */
+    void rotateOnSchedule(long nowMs) {
+        long interval = config.rotateScheduleInterval().toMillis();
+        // A re-cut batch ends where its first upload did, never on the clock.
+        if (interval > 0 && batch != null && batch.end == null && sealed == null
+                && nowMs - batch.openedAtMs >= interval) {
+            rotate(false);
+        }
+    }
+
+    /**
+     * Seals the open batch and uploads it; on failure it stays sealed and is retried first.
+     *
+     * @param reachedEnd a re-cut batch got to the end its first upload recorded (rather than being cut early,
+     *                   by a schema change): it ends there, even if the offsets just before do not exist any more
+     */
+    private void rotate(boolean reachedEnd) {
+        Batch b = batch;
+        batch = null;
+        if (b.end != null && reachedEnd) {
+            b.nextOffset = b.end;
+        } else {
+            b.nextOffset = lastSeen + 1;
+            if (b.end != null) {
+                // Cut before its recorded end: the earlier layout no longer applies to what follows.
+                recovering = false;
+            }
+        }
+        sealed = b;
+        upload();
+    }
+
+    /** Retries the upload of a batch whose earlier attempt failed, if any. */
+    void uploadPending() {
+        if (sealed != null) {
+            upload();
+        }
+    }
+
+    private void upload() {
+        Batch b = sealed;
+        for (Group g : b.groups.values()) {
+            if (!g.uploaded) {
+                upload(b, g);
+            }
+        }
+        sealed = null;
+        committable = b.nextOffset;
+    }
+
+    private void upload(Batch b, Group g) {
+        String key = objectKey(g.key, g.firstOffset);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(META_RECORD_COUNT, Long.toString(g.count));
+        meta.put(META_FIRST_OFFSET, Long.toString(g.firstOffset));
+        meta.put(META_LAST_OFFSET, Long.toString(g.lastOffset));
+        meta.put(META_BATCH_START, Long.toString(b.start));
+        meta.put(META_BATCH_END, Long.toString(b.nextOffset));
+        RecordEncoder encoder = shared.encoder;
+        try {
+            long size = shared.uploader.upload(key, encoder.contentType(), meta, out -> {
+                try (InputStream in = g.buffer.open()) {
+                    encoder.writeObject(in, out, key, b.schema);
+                }
+            });
+            g.uploaded = true;
+            g.buffer.discard();
+            shared.metrics.objectWritten(size, g.count);
+            if (log.isDebugEnabled()) {
+                log.debug("Uploaded s3://{}/{} ({} records, {} bytes)", config.bucket(), key, g.count, size);
+            }
+        } catch (IOException e) {
+            shared.metrics.uploadFailure();
+            throw new UncheckedIOException("Cannot read the stored records of " + key, e);
+        } catch (RuntimeException e) {
+            shared.metrics.uploadFailure();
+            if (AwsErrors.isRetriable(e) || "NoSuchUpload".equals(AwsErrors.errorCode(e))) {
+                shared.context.timeout(1000);
+                throw new RetriableException("Upload of s3://" + config.bucket() + "/" + key + " failed, will "
+                        + "retry: " + AwsErrors.describe(e), e);
+            }
+            throw new ConnectException("Upload of s3://" + config.bucket() + "/" + key + " failed: "
+                    + AwsErrors.describe(e) + ". Check the bucket, its policy and the connector's IAM role "
+                    + "(s3:PutObject, s3:AbortMultipartUpload).", e);
+        }
+    }
+
+    private String objectKey(String renderedKey, long firstOffset) {
+        return renderedKey.replace(START_MARKER, pad(firstOffset)) + shared.extension;
+    }
+
+    static String pad(long offset) {
+        String s = Long.toString(offset);
+        return "0".repeat(Math.max(0, S3ArchiveSinkConfig.START_OFFSET_DIGITS - s.length())) + s;
+    }
+
+    /**
+     * The offset this partition may commit: the start of the batch not uploaded yet, else the end of the last
+     * one uploaded (or past the last skipped record); null before either exists.
+     */
+    Long committableOffset() {
+        return sealed != null ? Long.valueOf(sealed.start) : batch != null ? Long.valueOf(batch.start) : committable;
+    }
+
+    /** The objects of the open batch, for the OpenObjects gauge. */
+    int openObjects() {
+        return batch == null ? 0 : batch.groups.size();
+    }
+
+    /** Drops what is not uploaded, without uploading it: a replay from the committed offset rebuilds it. */
+    void discard() {
+        for (Batch b : new Batch[] {batch, sealed}) {
+            if (b != null) {
+                b.groups.values().forEach(g -> g.buffer.discard());
+            }
+        }
+        batch = null;
+        sealed = null;
+    }
+
+    private static final class Batch {
+        final long start;
+        final long timeBucket;
+        final Schema schema;
+        /** Exclusive end offset when this batch re-cuts one uploaded before a restart, else null. */
+        final Long end;
+        final long openedAtMs;
+        final LinkedHashMap<String, Group> groups = new LinkedHashMap<>();
+        int count;
+        long bytes;
+        long nextOffset;
+
+        Batch(long start, long timeBucket, Schema schema, Long end, long openedAtMs) {
+            this.start = start;
+            this.timeBucket = timeBucket;
+            this.schema = schema;
+            this.end = end;
+            this.openedAtMs = openedAtMs;
+        }
+    }
+
+    private static final class Group {
+        final String key;
+        final long firstOffset;
+        final SpillableBuffer buffer;
+        long lastOffset;
+        long count;
+        boolean uploaded;
+
+        Group(String key, long firstOffset, SpillableBuffer buffer) {
+            this.key = key;
+            this.firstOffset = firstOffset;
+            this.buffer = buffer;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.mskbridge.s3;
+
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+import io.mskbridge.common.KeyTemplate;
+
+/**
+ * What the writers of one task share: the settings, the encoder with its scratch buffer, the uploader, the
+ * memory budget and spill files, the metrics, and the task's context.
+ */
+final class WriterResources {
+
+    /** The encode scratch is trimmed back to this after a larger record; the budget leaves room for it. */
+    static final int SCRATCH_KEEP = 64 * 1024;
+
+    final S3ArchiveSinkConfig config;
+    final KeyTemplate keyTemplate;
+    final RecordEncoder encoder;
+    final String extension;
+    final S3Uploader uploader;
+    final MemoryBudget budget;
+    final SinkTaskMetrics metrics;
+    /** Null when the worker offers none (see {@link SinkTaskContext#errantRecordReporter()}). */
+    final ErrantRecordReporter reporter;
+    final SinkTaskContext context;
+    /** Wall clock in epoch ms, for rotate.schedule.interval.ms; tests pass their own. */
+    final LongSupplier clock;
+    // One scratch for all partitions: a record is encoded and stored before the next is read.
+    final RecordEncoder.PatchableBytes scratch = new RecordEncoder.PatchableBytes(4096);
+    private final Path spillDir;
+    private long spillSeq;
+
+    WriterResources(S3ArchiveSinkConfig config, S3Uploader uploader, MemoryBudget budget, SinkTaskMetrics metrics,
+                    ErrantRecordReporter reporter, SinkTaskContext context, Path spillDir, LongSupplier clock) {
+        this.config = config;
+        this.keyTemplate = config.keyTemplate();
+        this.encoder = RecordEncoder.create(config);
+        this.extension = config.extension();
+        this.uploader = uploader;
+        this.budget = budget;
+        this.metrics = metrics;
+        this.reporter = reporter;
+        this.context = context;
+        this.spillDir = spillDir;
+        this.clock = clock;
+    }
+
+    /** A file name no other buffer of the task uses, in the task's spill directory. */
+    Path nextSpillFile() {
+        return spillDir.resolve((spillSeq++) + ".spill");
+    }
+}

@@ -1,0 +1,368 @@
+package io.mskbridge.s3;
+
+import static io.mskbridge.s3.S3ArchiveSinkTaskTest.event;
+import static io.mskbridge.s3.S3ArchiveSinkTaskTest.readJsonl;
+import static io.mskbridge.s3.S3ArchiveSinkTaskTest.rec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mskbridge.aws.AwsClientFactory;
+import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.harness.S3ProxyServer;
+
+/**
+ * One {@link TopicPartitionWriter} against an in-process S3Proxy, without a task around it and with a clock the
+ * test moves: each rotation rule, the re-cut of batches a previous owner uploaded, and the offset the writer
+ * reports as safe to commit at each step.
+ */
+class TopicPartitionWriterTest {
+
+    @RegisterExtension
+    static final S3ProxyServer S3 = new S3ProxyServer();
+
+    private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+    private static final Schema V1 = SchemaBuilder.struct().name("E").field("id", Schema.STRING_SCHEMA).build();
+    private static final Schema V2 = SchemaBuilder.struct().name("E").field("id", Schema.STRING_SCHEMA)
+            .field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
+
+    @TempDir
+    Path spillDir;
+
+    private final AtomicLong clock = new AtomicLong(T0);
+    private final List<AwsClientFactory> clients = new ArrayList<>();
+    private final List<SinkRecord> reported = new ArrayList<>();
+    /** The resources of the writer made last. */
+    private WriterResources resources;
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(AwsClientFactory::close);
+    }
+
+    private static String bucket(String name) {
+        S3.client().createBucket(b -> b.bucket(name));
+        return name;
+    }
+
+    private static Map<String, String> props(String bucket) {
+        return TaskDriver.props(S3.endpoint(), bucket(bucket));
+    }
+
+    private static Map<String, String> wallClockProps(String bucket) {
+        return TaskDriver.wallClockProps(S3.endpoint(), bucket(bucket));
+    }
+
+    /** A writer of {@link #TP} as a task would make it; a second call stands for the partition's next owner. */
+    private TopicPartitionWriter writer(Map<String, String> props, ErrantRecordReporter reporter) {
+        S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
+        AwsClientFactory c = new AwsClientFactory(AwsSettings.from(config));
+        clients.add(c);
+        SinkTaskMetrics metrics = new SinkTaskMetrics();
+        resources = new WriterResources(config, S3Uploader.create(config, c, metrics), new MemoryBudget(8 << 20),
+                metrics, reporter, TaskDriver.context(props, List.of(TP)), spillDir, clock::get);
+        return new TopicPartitionWriter(TP, resources);
+    }
+
+    private TopicPartitionWriter writer(Map<String, String> props) {
+        return writer(props, null);
+    }
+
+    private static SinkRecord record(long offset) {
+        return rec(TP.topic(), TP.partition(), offset, T0 + offset, event(TP.partition(), offset), null);
+    }
+
+    private static SinkRecord struct(long offset, Schema schema) {
+        return rec(TP.topic(), TP.partition(), offset, T0, new Struct(schema).put("id", "s-" + offset), schema);
+    }
+
+    private static void write(TopicPartitionWriter w, long from, long to) {
+        for (long o = from; o < to; o++) {
+            w.write(record(o));
+        }
+    }
+
+    /** The key of the object whose first record is at {@code offset}, under the default template. */
+    private static String key(long offset) {
+        return "t/2026/01/01/00/t+0+" + TopicPartitionWriter.pad(offset) + ".jsonl.gz";
+    }
+
+    private static Map<String, String> meta(String bucket, String key) {
+        return TaskDriver.get(S3.client(), bucket, key).response().metadata();
+    }
+
+    private static byte[] bytes(String bucket, String key) {
+        return TaskDriver.get(S3.client(), bucket, key).asByteArray();
+    }
+
+    @Test
+    void flushSizeCutsBatchesAndOnlyUploadedBatchesAreSafeToCommit() throws Exception {
+        Map<String, String> p = props("w-flush");
+        p.put("flush.size", "10");
+        TopicPartitionWriter w = writer(p);
+        assertThat(w.committableOffset()).as("nothing seen yet").isNull();
+
+        write(w, 0, 9);
+        assertThat(w.committableOffset()).as("the open batch's start").isEqualTo(0L);
+        assertThat(TaskDriver.list(S3.client(), "w-flush")).isEmpty();
+        w.write(record(9));
+        assertThat(w.committableOffset()).isEqualTo(10L);
+        write(w, 10, 25);
+        assertThat(w.committableOffset()).isEqualTo(20L);
+        assertThat(w.openObjects()).isEqualTo(1);
+        w.rotateOnSchedule(Long.MAX_VALUE);
+        assertThat(w.committableOffset()).as("no wall-clock rotation unless configured").isEqualTo(20L);
+
+        Map<String, List<JsonNode>> objects = readJsonl(S3.client(), "w-flush");
+        assertThat(objects.keySet()).containsExactly(key(0), key(10));
+        assertThat(objects.values()).allSatisfy(l -> assertThat(l).hasSize(10));
+        assertThat(meta("w-flush", key(10))).containsEntry(S3ArchiveSinkTask.META_BATCH_START, "10")
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "20");
+        assertThat(resources.metrics.getObjectsWritten()).isEqualTo(2);
+        assertThat(resources.metrics.getRecordsWritten()).isEqualTo(20);
+    }
+
+    @Test
+    void aRecordOfTheNextRecordTimeIntervalStartsANewBatch() throws Exception {
+        Map<String, String> p = props("w-interval");
+        p.put("flush.size", "1000");
+        p.put("rotate.interval.ms", "60000");
+        TopicPartitionWriter w = writer(p);
+        for (long o = 0; o < 14; o++) {
+            // six records a minute: minutes start at offsets 0, 6 and 12
+            w.write(rec("t", 0, o, T0 + o * 10_000, event(0, o), null));
+        }
+        assertThat(w.committableOffset()).isEqualTo(12L);
+        Map<String, List<JsonNode>> objects = readJsonl(S3.client(), "w-interval");
+        assertThat(objects.keySet()).containsExactly(key(0), key(6));
+        assertThat(objects.values()).allSatisfy(l -> assertThat(l).hasSize(6));
+    }
+
+    @Test
+    void aValueSchemaChangeStartsANewBatch() throws Exception {
+        Map<String, String> p = props("w-schema");
+        p.put("flush.size", "1000");
+        TopicPartitionWriter w = writer(p);
+        for (long o = 0; o < 9; o++) {
+            w.write(struct(o, o >= 5 && o < 8 ? V2 : V1));
+        }
+        assertThat(w.committableOffset()).as("v1 [0, 5) and v2 [5, 8) uploaded, v1 from 8 open").isEqualTo(8L);
+        assertThat(TaskDriver.list(S3.client(), "w-schema")).hasSize(2);
+        assertThat(meta("w-schema", key(5))).containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "3")
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "8");
+    }
+
+    @Test
+    void aBatchEndsOnTheRecordThatTakesItToObjectMaxBytes() throws Exception {
+        Map<String, String> p = props("w-bytes");
+        p.put("flush.size", "1000");
+        p.put("s3.object.max.bytes", "1024");
+        p.put("s3.compression", "none");
+        TopicPartitionWriter w = writer(p);
+        for (long o = 0; o < 30; o++) {
+            // equal-sized records, so every batch holds the same number of them
+            Map<String, Object> v = Map.of("id", String.format("%04d", o), "pad", "x".repeat(100));
+            w.write(rec("t", 0, o, T0, v, null));
+        }
+        String first = "t/2026/01/01/00/t+0+" + TopicPartitionWriter.pad(0) + ".jsonl";
+        byte[] object = bytes("w-bytes", first);
+        int records = Integer.parseInt(meta("w-bytes", first).get(S3ArchiveSinkTask.META_RECORD_COUNT));
+        int recordBytes = object.length / records;
+        assertThat(new String(object, StandardCharsets.UTF_8).split("\n")).hasSize(records);
+        assertThat(object.length).isGreaterThanOrEqualTo(1024);
+        assertThat(object.length - recordBytes).as("one record fewer stays under the cap").isLessThan(1024);
+        assertThat(w.committableOffset()).isEqualTo(30L / records * records);
+        assertThat(TaskDriver.list(S3.client(), "w-bytes")).hasSize(30 / records);
+    }
+
+    @Test
+    void theWallClockUploadsABatchOpenForTheScheduleInterval() throws Exception {
+        Map<String, String> p = wallClockProps("w-clock");
+        TopicPartitionWriter w = writer(p);
+        write(w, 0, 5);
+        w.rotateOnSchedule(T0 + 199);
+        assertThat(w.committableOffset()).isEqualTo(0L);
+        w.rotateOnSchedule(T0 + 200);
+        assertThat(w.committableOffset()).isEqualTo(5L);
+        assertThat(meta("w-clock", key(0))).containsEntry(S3ArchiveSinkTask.META_BATCH_END, "5");
+
+        clock.set(T0 + 250); // the next batch opens later, and is timed from then
+        write(w, 5, 7);
+        w.rotateOnSchedule(T0 + 449);
+        assertThat(w.committableOffset()).isEqualTo(5L);
+        w.rotateOnSchedule(T0 + 450);
+        assertThat(w.committableOffset()).isEqualTo(7L);
+        assertThat(w.openObjects()).isZero();
+    }
+
+    @Test
+    void theNextOwnerReCutsWallClockBatchesAtTheirRecordedEndsAndRewritesTheSameBytes() throws Exception {
+        Map<String, String> p = wallClockProps("w-recut");
+        TopicPartitionWriter before = writer(p);
+        write(before, 0, 6);
+        before.rotateOnSchedule(T0 + 200);
+        clock.set(T0 + 300);
+        write(before, 6, 10);
+        before.rotateOnSchedule(T0 + 500);
+        assertThat(before.committableOffset()).isEqualTo(10L);
+        Map<String, byte[]> uploaded = Map.of(key(0), bytes("w-recut", key(0)), key(6), bytes("w-recut", key(6)));
+        before.discard(); // the partition moves on without a commit: the next owner replays from 0
+
+        TopicPartitionWriter after = writer(p);
+        write(after, 0, 6);
+        assertThat(after.committableOffset()).as("[0, 6) closes on its recorded end, not the clock").isEqualTo(6L);
+        write(after, 6, 15);
+        assertThat(after.committableOffset()).as("[6, 10) re-cut, nothing was uploaded from 10").isEqualTo(10L);
+        uploaded.forEach((k, b) -> assertThat(bytes("w-recut", k)).as("rewrite of %s", k).isEqualTo(b));
+        assertThat(TaskDriver.list(S3.client(), "w-recut")).hasSize(2);
+        assertThat(resources.metrics.getObjectsWritten()).isEqualTo(2);
+
+        after.rotateOnSchedule(T0 + 1000);
+        assertThat(after.committableOffset()).isEqualTo(15L);
+        assertThat(meta("w-recut", key(10))).containsEntry(S3ArchiveSinkTask.META_BATCH_START, "10")
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "15");
+    }
+
+    @Test
+    void aReCutBatchWhoseLastRecordsAreSkippedClosesOnTheLastOne() throws Exception {
+        Map<String, String> p = wallClockProps("w-recut-tombstones");
+        p.put("behavior.on.null.values", "ignore");
+        List<SinkRecord> log = new ArrayList<>();
+        for (long o = 0; o < 8; o++) {
+            log.add(o < 5 ? record(o) : rec("t", 0, o, T0 + o, null, null));
+        }
+        TopicPartitionWriter before = writer(p);
+        log.forEach(before::write);
+        before.rotateOnSchedule(T0 + 200);
+        assertThat(meta("w-recut-tombstones", key(0))).containsEntry(S3ArchiveSinkTask.META_BATCH_END, "8");
+        byte[] object = bytes("w-recut-tombstones", key(0));
+
+        TopicPartitionWriter after = writer(p);
+        log.subList(0, 7).forEach(after::write);
+        assertThat(after.committableOffset()).isEqualTo(0L);
+        after.write(log.get(7));
+        assertThat(after.committableOffset()).isEqualTo(8L);
+        assertThat(bytes("w-recut-tombstones", key(0))).isEqualTo(object);
+    }
+
+    @Test
+    void aReCutBatchCutEarlyByASchemaChangeEndsTheRecovery() throws Exception {
+        Map<String, String> p = wallClockProps("w-recut-early");
+        p.put("s3.key.template", "{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        TopicPartitionWriter w = writer(p);
+        // Batches [0, 10) and [5, 7) of an earlier, inconsistent layout (only the metadata matters here).
+        for (long[] batch : new long[][] {{0, 10}, {5, 7}}) {
+            Map<String, String> meta = Map.of(S3ArchiveSinkTask.META_BATCH_START, Long.toString(batch[0]),
+                    S3ArchiveSinkTask.META_BATCH_END, Long.toString(batch[1]));
+            resources.uploader.upload("t+0+" + TopicPartitionWriter.pad(batch[0]) + ".jsonl.gz", "text/plain",
+                    meta, out -> out.write(1));
+        }
+        for (long o = 0; o < 10; o++) {
+            w.write(struct(o, o < 5 ? V1 : V2));
+        }
+        assertThat(w.committableOffset()).as("[0, 5) uploaded; from 5 the clock decides again, not [5, 7)")
+                .isEqualTo(5L);
+        assertThat(meta("w-recut-early", "t+0+" + TopicPartitionWriter.pad(0) + ".jsonl.gz"))
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "5");
+        w.rotateOnSchedule(T0 + 200);
+        assertThat(w.committableOffset()).isEqualTo(10L);
+    }
+
+    @Test
+    void redeliveredRecordsAreStoredOnce() throws Exception {
+        Map<String, String> p = props("w-redelivery");
+        p.put("flush.size", "5");
+        TopicPartitionWriter w = writer(p);
+        write(w, 0, 4);
+        write(w, 0, 4); // Connect's redelivery after a RetriableException
+        w.write(record(4));
+        assertThat(w.committableOffset()).isEqualTo(5L);
+        assertThat(readJsonl(S3.client(), "w-redelivery").get(key(0))).hasSize(5);
+    }
+
+    @Test
+    void aFailedUploadHoldsThePartitionAtItsBatchUntilARetrySucceeds() {
+        Map<String, String> p = TaskDriver.props(S3.endpoint(), "w-failure"); // no such bucket yet
+        p.put("flush.size", "3");
+        TopicPartitionWriter w = writer(p);
+        write(w, 0, 2);
+        assertThatThrownBy(() -> w.write(record(2))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("Upload of s3://w-failure/" + key(0) + " failed");
+        assertThat(resources.metrics.getUploadFailures()).isEqualTo(1);
+        assertThat(w.committableOffset()).isEqualTo(0L);
+        assertThatThrownBy(() -> w.write(record(3))).isInstanceOf(RetriableException.class)
+                .hasMessageContaining("still pending");
+
+        S3.client().createBucket(b -> b.bucket("w-failure"));
+        w.uploadPending();
+        assertThat(w.committableOffset()).isEqualTo(3L);
+        assertThat(meta("w-failure", key(0))).containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "3");
+        w.write(record(3));
+        assertThat(w.committableOffset()).isEqualTo(3L);
+        assertThat(w.openObjects()).isEqualTo(1);
+    }
+
+    @Test
+    void recordsHandedToTheReporterAreSkippedWithoutHoldingBackTheCommit() {
+        Map<String, String> p = props("w-reporter");
+        p.put("flush.size", "3");
+        p.put("behavior.on.null.values", "fail");
+        SinkRecord tombstone0 = rec("t", 0, 0, T0, null, null);
+        SinkRecord tombstone4 = rec("t", 0, 4, T0, null, null);
+
+        TopicPartitionWriter failing = writer(p);
+        assertThatThrownBy(() -> failing.write(tombstone0)).isInstanceOf(DataException.class)
+                .hasMessageContaining("behavior.on.null.values=fail");
+
+        TopicPartitionWriter w = writer(p, (r, e) -> {
+            reported.add(r);
+            return CompletableFuture.completedFuture(null);
+        });
+        w.write(tombstone0);
+        assertThat(w.committableOffset()).isEqualTo(1L);
+        write(w, 1, 4);
+        assertThat(w.committableOffset()).isEqualTo(4L);
+        w.write(tombstone4);
+        assertThat(w.committableOffset()).isEqualTo(5L);
+        assertThat(reported).containsExactly(tombstone0, tombstone4);
+        assertThat(TaskDriver.list(S3.client(), "w-reporter")).hasSize(1);
+    }
+
+    @Test
+    void discardDropsTheOpenBatchAndItsMemoryWithoutUploading() {
+        Map<String, String> p = props("w-discard");
+        p.put("flush.size", "10");
+        TopicPartitionWriter w = writer(p);
+        write(w, 0, 4);
+        assertThat(resources.budget.used()).isPositive();
+        assertThat(w.openObjects()).isEqualTo(1);
+        w.discard();
+        assertThat(resources.budget.used()).isZero();
+        assertThat(w.openObjects()).isZero();
+        assertThat(TaskDriver.list(S3.client(), "w-discard")).isEmpty();
+    }
+}
