@@ -31,7 +31,7 @@ class KinesisSourceTaskTest {
         }
     }
 
-    Map<String, String> props(String shards) {
+    static Map<String, String> props(String shards) {
         Map<String, String> p = new HashMap<>();
         p.put("name", "unit");
         p.put(KinesisSourceConfig.STREAM_NAMES, STREAM);
@@ -159,11 +159,7 @@ class KinesisSourceTaskTest {
         for (int i = 0; i < 100; i++) {
             kinesis.put("shardId-0", "k", json(i));
         }
-        for (int i = 0; i < 6; i++) {
-            kinesis.faults.add(FakeKinesis::throttle);
-            kinesis.faults.add(FakeKinesis::expired);
-            kinesis.faults.add(FakeKinesis::serverError);
-        }
+        kinesis.faults.addAll(FakeKinesis.retriableFaults(6));
         Map<String, String> p = props(STREAM + "/shardId-0//");
         start(p);
         List<SourceRecord> got = pollUntil(100, 60_000);
