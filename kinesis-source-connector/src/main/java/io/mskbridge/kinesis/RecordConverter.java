@@ -58,8 +58,8 @@ final class RecordConverter {
     }
 
     /**
-     * The user records of a Kinesis record: itself, or the records of a KPL aggregate. Records at or before
-     * {@code (skipSequence, skipSub)} are left out (resuming inside an aggregate).
+     * The user records of a Kinesis record: itself, or the records of a KPL aggregate. All of them: leaving
+     * out what was already delivered is {@link ShardFeed#deliver}'s job.
      */
     List<UserRecord> split(Record r) {
         return Deaggregator.split(r);

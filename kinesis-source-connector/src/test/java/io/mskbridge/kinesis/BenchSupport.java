@@ -2,15 +2,12 @@ package io.mskbridge.kinesis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -37,27 +34,7 @@ final class BenchSupport {
     }
 
     static KinesisSourceTask start(KinesisSourceTask task, Map<String, String> props) {
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        return null;
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                        return new HashMap<>();
-                    }
-                };
-            }
-        });
+        task.initialize(new MapTaskContext(props, new HashMap<>()));
         task.start(props);
         return task;
     }

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
@@ -78,10 +79,28 @@ final class FakeKinesis implements KinesisClient {
                 .message("Iterator expired").build();
     }
 
+    /** A 4xx that retrying cannot fix. */
+    static RuntimeException accessDenied() {
+        return KinesisException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException").build())
+                .message("not authorized").build();
+    }
+
     static RuntimeException serverError() {
         return KinesisException.builder().statusCode(500)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalFailure").build())
                 .message("boom").build();
+    }
+
+    /** {@code rounds} times throttling, an expired iterator and a 5xx: every failure a reader must ride out. */
+    static List<Supplier<RuntimeException>> retriableFaults(int rounds) {
+        List<Supplier<RuntimeException>> out = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            out.add(FakeKinesis::throttle);
+            out.add(FakeKinesis::expired);
+            out.add(FakeKinesis::serverError);
+        }
+        return out;
     }
 
     @Override
@@ -100,6 +119,12 @@ final class FakeKinesis implements KinesisClient {
     @Override
     public synchronized GetShardIteratorResponse getShardIterator(GetShardIteratorRequest r) {
         FakeShard s = shards.get(r.shardId());
+        if (s == null) {
+            // As Kinesis answers for a shard expired past retention.
+            throw ResourceNotFoundException.builder().statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build())
+                    .message("Shard " + r.shardId() + " in stream " + stream + " does not exist").build();
+        }
         int index;
         switch (r.shardIteratorType()) {
             case TRIM_HORIZON:

@@ -13,8 +13,6 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +31,7 @@ class KinesisSourceTaskTest {
         }
     }
 
-    Map<String, String> props(String shards) {
+    static Map<String, String> props(String shards) {
         Map<String, String> p = new HashMap<>();
         p.put("name", "unit");
         p.put(KinesisSourceConfig.STREAM_NAMES, STREAM);
@@ -47,34 +45,7 @@ class KinesisSourceTaskTest {
 
     void start(Map<String, String> props) {
         task = new KinesisSourceTask(c -> kinesis);
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        return committed.get(new HashMap<String, Object>(partition));
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(java.util.Collection<Map<String, T>> partitions) {
-                        Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
-                        for (Map<String, T> p : partitions) {
-                            Map<String, Object> o = offset(p);
-                            if (o != null) {
-                                out.put(p, o);
-                            }
-                        }
-                        return out;
-                    }
-                };
-            }
-        });
+        task.initialize(new MapTaskContext(props, committed));
         task.start(props);
     }
 
@@ -188,11 +159,7 @@ class KinesisSourceTaskTest {
         for (int i = 0; i < 100; i++) {
             kinesis.put("shardId-0", "k", json(i));
         }
-        for (int i = 0; i < 6; i++) {
-            kinesis.faults.add(FakeKinesis::throttle);
-            kinesis.faults.add(FakeKinesis::expired);
-            kinesis.faults.add(FakeKinesis::serverError);
-        }
+        kinesis.faults.addAll(FakeKinesis.retriableFaults(6));
         Map<String, String> p = props(STREAM + "/shardId-0//");
         start(p);
         List<SourceRecord> got = pollUntil(100, 60_000);

@@ -1,0 +1,245 @@
+package io.mskbridge.kinesis;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mskbridge.aws.AwsErrors;
+import io.mskbridge.common.Backoff;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * Reads a shard with GetRecords: a loop of steps on the task's fetch pool, each step rescheduling the next,
+ * so a shard is never fetched by two threads at once. Calls on one shard are at least
+ * {@value KinesisSourceConfig#MIN_CALL_INTERVAL_MS} ms apart (Kinesis allows 5 GetRecords/s per shard); a
+ * caught-up shard waits {@code kinesis.poll.interval.ms}.
+ *
+ * <p>Whenever an iterator has to be (re)acquired — start, throttling, 5xx, connection reset,
+ * ExpiredIterator — it is taken AT the feed's position; {@link ShardFeed#deliver} drops what was already
+ * queued. Throttling and transient failures back off with full jitter.
+ */
+final class PollingShardReader implements ShardReader {
+
+    private static final Logger log = LoggerFactory.getLogger(PollingShardReader.class);
+
+    static final long QUEUE_FULL_RETRY_MS = 50;
+    private static final long STAGGER_STEP_MS = 20;
+    // Stateless, so shared by every reader.
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+
+    private final ShardFeed feed;
+    private final ShardSpec spec;
+    private final KinesisClient kinesis;
+    private final KinesisSourceConfig config;
+    private final ScheduledExecutorService pool;
+    private final long firstDelayMs;
+    private volatile boolean stopped;
+    private boolean trimChecked;
+    private String iterator;
+    private int failures;
+
+    /** @param firstDelayMs delay of the first step; see {@link #staggerMillis} */
+    PollingShardReader(ShardFeed feed, KinesisClient kinesis, KinesisSourceConfig config,
+                       ScheduledExecutorService pool, long firstDelayMs) {
+        this.feed = feed;
+        this.spec = feed.spec();
+        this.kinesis = kinesis;
+        this.config = config;
+        this.pool = pool;
+        this.firstDelayMs = firstDelayMs;
+    }
+
+    /**
+     * First-step delay of the {@code index}-th reader of a task: spreads the shards' calls over the minimum
+     * call interval instead of firing them all at once.
+     */
+    static long staggerMillis(int index) {
+        return index * STAGGER_STEP_MS % KinesisSourceConfig.MIN_CALL_INTERVAL_MS;
+    }
+
+    @Override
+    public ShardSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void start() {
+        schedule(firstDelayMs);
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+    }
+
+    private void schedule(long delayMs) {
+        if (stopped) {
+            return;
+        }
+        try {
+            pool.schedule(this::step, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The pool is shutting down: the task is stopping.
+        }
+    }
+
+    private void step() {
+        if (stopped) {
+            return;
+        }
+        long next;
+        try {
+            next = fetchOnce();
+        } catch (Throwable t) {
+            // Stopping interrupts calls under way; what they throw then is no failure of the shard.
+            if (!stopped) {
+                feed.failed(t);
+            }
+            return;
+        }
+        if (next >= 0) {
+            schedule(next);
+        }
+    }
+
+    /** One step; returns the delay before the next one, or -1 when the shard is done. Throws when it gives up. */
+    long fetchOnce() {
+        long gate = feed.parentsWaitMillis();
+        if (gate > 0) {
+            return gate;
+        }
+        if (!feed.hasRoom()) {
+            return QUEUE_FULL_RETRY_MS;
+        }
+        GetRecordsResponse resp;
+        try {
+            if (iterator == null) {
+                iterator = acquireIterator();
+                if (iterator == null) {
+                    return -1;
+                }
+            }
+            String it = iterator;
+            resp = kinesis.getRecords(b -> b.shardIterator(it).limit(config.maxRecordsPerCall()));
+        } catch (RuntimeException e) {
+            return onFailure(e);
+        }
+        failures = 0;
+        boolean closed = resp.nextShardIterator() == null;
+        int queued = feed.deliver(resp.records(), resp.millisBehindLatest(), closed);
+        if (log.isDebugEnabled()) {
+            log.debug("{}: {}/{} GetRecords returned {} record(s), {} user record(s), {} ms behind", feed.taskName(),
+                    spec.stream(), spec.shardId(), resp.records().size(), queued, resp.millisBehindLatest());
+        }
+        iterator = resp.nextShardIterator();
+        if (closed) {
+            feed.closed(resp.hasChildShards() ? resp.childShards().stream().map(c -> c.shardId()).toList() : null,
+                    queued > 0);
+            return -1;
+        }
+        boolean behind = resp.records().size() >= config.maxRecordsPerCall()
+                || (resp.millisBehindLatest() != null && resp.millisBehindLatest() > 0);
+        return behind ? KinesisSourceConfig.MIN_CALL_INTERVAL_MS : config.pollInterval().toMillis();
+    }
+
+    /** An iterator at the feed's position, or at the start position when there is none; null when the shard is gone. */
+    private String acquireIterator() {
+        if (feed.sequence() != null) {
+            if (!trimChecked) {
+                boolean trimmed = trimmed(feed.sequence());
+                // Only a completed check counts: a throttled one is retried with the next acquisition.
+                trimChecked = true;
+                if (trimmed) {
+                    return restartAtTrimHorizon(null);
+                }
+            }
+            try {
+                return kinesis.getShardIterator(b -> b.streamName(spec.stream()).shardId(spec.shardId())
+                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .startingSequenceNumber(feed.sequence())).shardIterator();
+            } catch (InvalidArgumentException e) {
+                return restartAtTrimHorizon(e);
+            } catch (ResourceNotFoundException e) {
+                feed.gone(e);
+                return null;
+            }
+        }
+        GetShardIteratorRequest.Builder b = GetShardIteratorRequest.builder().streamName(spec.stream())
+                .shardId(spec.shardId());
+        KinesisSourceConfig.Position pos = feed.startPosition();
+        switch (pos) {
+            case LATEST:
+                b.shardIteratorType(ShardIteratorType.LATEST);
+                break;
+            case AT_TIMESTAMP:
+                b.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(config.positionTimestamp());
+                break;
+            default:
+                b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+        }
+        try {
+            String it = kinesis.getShardIterator(b.build()).shardIterator();
+            log.info("{}: shard {}/{} has no stored offset; starting at {}", feed.taskName(), spec.stream(),
+                    spec.shardId(), pos);
+            return it;
+        } catch (ResourceNotFoundException e) {
+            feed.gone(e);
+            return null;
+        }
+    }
+
+    /** True when the oldest record still in the shard is newer than our position: data was trimmed. */
+    private boolean trimmed(String sequence) {
+        String it = trimHorizonIterator();
+        GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(it).limit(1));
+        if (r.records().isEmpty()) {
+            return false;
+        }
+        return new BigInteger(r.records().get(0).sequenceNumber()).compareTo(new BigInteger(sequence)) > 0;
+    }
+
+    private String restartAtTrimHorizon(RuntimeException cause) {
+        feed.positionTrimmed(cause);
+        return trimHorizonIterator();
+    }
+
+    private String trimHorizonIterator() {
+        return kinesis.getShardIterator(b -> b.streamName(spec.stream()).shardId(spec.shardId())
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+    }
+
+    private long onFailure(RuntimeException e) {
+        // Whatever happened, the next call starts from a fresh iterator at the last queued record.
+        iterator = null;
+        if (e instanceof ExpiredIteratorException) {
+            log.info("{}: iterator of {}/{} expired; re-acquiring at sequence {}", feed.taskName(), spec.stream(),
+                    spec.shardId(), feed.sequence());
+            return KinesisSourceConfig.MIN_CALL_INTERVAL_MS;
+        }
+        AwsErrors.Kind kind = AwsErrors.classify(e);
+        if (kind == AwsErrors.Kind.FATAL) {
+            throw e;
+        }
+        long delay = Math.max(KinesisSourceConfig.MIN_CALL_INTERVAL_MS, BACKOFF.delayMillis(Math.min(failures, 20)));
+        failures++;
+        if (failures % 10 == 0) {
+            log.warn("{}: {}/{} failed {} times in a row, latest: {}; retrying in {} ms", feed.taskName(),
+                    spec.stream(), spec.shardId(), failures, AwsErrors.describe(e), delay);
+        } else if (log.isDebugEnabled()) {
+            log.debug("{}: {}/{} {} ({}); retrying in {} ms", feed.taskName(), spec.stream(), spec.shardId(), kind,
+                    AwsErrors.describe(e), delay);
+        }
+        return delay;
+    }
+}
