@@ -40,7 +40,7 @@ public class KinesisSourceTask extends SourceTask {
     private KinesisSourceConfig config;
     private FetchQueue queue;
     private ScheduledExecutorService pool;
-    private TaskMetrics metrics;
+    private KinesisSourceTaskMetrics metrics;
     private final List<ShardFeed> feeds = new ArrayList<>();
     private final List<ShardReader> readers = new ArrayList<>();
     private volatile Throwable fatal;
@@ -74,7 +74,7 @@ public class KinesisSourceTask extends SourceTask {
             kinesis = aws.kinesis(Math.max(2, config.fetchThreads() * 2));
         }
         queue = new FetchQueue(config.queueMaxRecords(), config.queueMaxBytes());
-        metrics = new TaskMetrics(queue::size, queue::bytes);
+        metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes);
         metrics.register(connector, taskId);
 
         List<Map<String, Object>> partitions = new ArrayList<>();
@@ -173,7 +173,7 @@ public class KinesisSourceTask extends SourceTask {
         return Set.of();
     }
 
-    TaskMetrics metrics() {
+    KinesisSourceTaskMetrics metrics() {
         return metrics;
     }
 }

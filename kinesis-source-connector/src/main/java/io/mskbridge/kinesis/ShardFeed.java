@@ -37,7 +37,7 @@ final class ShardFeed {
     }
 
     /** What the feeds of one task share. */
-    record Shared(String taskName, KinesisSourceConfig config, FetchQueue queue, TaskMetrics metrics,
+    record Shared(String taskName, KinesisSourceConfig config, FetchQueue queue, KinesisSourceTaskMetrics metrics,
                   Listener listener) {
     }
 
@@ -46,7 +46,7 @@ final class ShardFeed {
     private final RecordConverter.ShardKey key;
     private final String topic;
     private final RecordConverter converter;
-    private final TaskMetrics.ShardStats stats;
+    private final KinesisSourceTaskMetrics.ShardStats stats;
     private final ParentGate gate;
     private String lastSequence;
     private long lastSub;

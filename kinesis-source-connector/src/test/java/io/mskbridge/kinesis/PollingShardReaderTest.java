@@ -40,7 +40,7 @@ class PollingShardReaderTest {
     final List<Throwable> reported = new CopyOnWriteArrayList<>();
     final ScheduledExecutorService pool = Executors.newSingleThreadScheduledExecutor();
     FetchQueue queue;
-    TaskMetrics metrics;
+    KinesisSourceTaskMetrics metrics;
     ShardFeed feed;
     PollingShardReader reader;
 
@@ -62,7 +62,7 @@ class PollingShardReaderTest {
     PollingShardReader reader(Map<String, String> props, ShardSpec spec, Offsets.Position stored) {
         KinesisSourceConfig config = new KinesisSourceConfig(props);
         queue = new FetchQueue(config.queueMaxRecords(), config.queueMaxBytes());
-        metrics = new TaskMetrics(queue::size, queue::bytes);
+        metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes);
         ShardFeed.Shared shared = new ShardFeed.Shared(TASK, config, queue, metrics, (s, e) -> reported.add(e));
         feed = new ShardFeed(shared, spec, stored, new RecordConverter(config.payloadFormat()),
                 new ParentGate(TASK, spec, kinesis, new MapTaskContext(props, committed), config.discoveryInterval()));

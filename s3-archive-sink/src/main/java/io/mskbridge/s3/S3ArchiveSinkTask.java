@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.common.SinkConnectorBase;
 
 /**
  * Writes the records of its topic-partitions to S3 as batches of objects, one {@link TopicPartitionWriter}
@@ -42,7 +43,7 @@ public class S3ArchiveSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(S3ArchiveSinkTask.class);
 
-    static final String TASK_ID = "mskbridge.task.id";
+    static final String TASK_ID = SinkConnectorBase.TASK_ID;
     public static final String META_RECORD_COUNT = "mskbridge-record-count";
     public static final String META_FIRST_OFFSET = "mskbridge-first-offset";
     public static final String META_LAST_OFFSET = "mskbridge-last-offset";
@@ -52,7 +53,7 @@ public class S3ArchiveSinkTask extends SinkTask {
 
     private AwsClientFactory clients;
     private MemoryBudget budget;
-    private SinkTaskMetrics metrics;
+    private S3ArchiveSinkTaskMetrics metrics;
     private Path spillDir;
     private WriterResources shared;
     private final Map<TopicPartition, TopicPartitionWriter> writers = new HashMap<>();
@@ -67,14 +68,14 @@ public class S3ArchiveSinkTask extends SinkTask {
         S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
         String connector = props.getOrDefault("name", "s3-archive-sink");
         String taskId = props.getOrDefault(TASK_ID, "0");
-        metrics = new SinkTaskMetrics();
+        metrics = new S3ArchiveSinkTaskMetrics();
         // The part buffer, the Parquet writer and the encode scratch live outside the budget for open objects.
         long reserve = config.uploadReserve();
         budget = new MemoryBudget(config.bufferMaxBytes() - reserve - WriterResources.SCRATCH_KEEP);
         metrics.gauges(() -> budget.used() + reserve, config::bufferMaxBytes, () -> budget.spilledBytes(),
                 () -> writers.values().stream().mapToInt(TopicPartitionWriter::openObjects).sum());
         metrics.register(connector, taskId);
-        spillDir = Paths.get(config.spillDir()).resolve("mskbridge-s3-" + SinkTaskMetrics.sanitize(connector) + "-"
+        spillDir = Paths.get(config.spillDir()).resolve("mskbridge-s3-" + fileSafe(connector) + "-"
                 + taskId + "-" + UUID.randomUUID());
         clients = new AwsClientFactory(AwsSettings.from(config));
         S3Uploader uploader = S3Uploader.create(config, clients, metrics);
@@ -191,11 +192,16 @@ public class S3ArchiveSinkTask extends SinkTask {
     }
 
     /** For tests and the benchmark. */
-    SinkTaskMetrics metrics() {
+    S3ArchiveSinkTaskMetrics metrics() {
         return metrics;
     }
 
     MemoryBudget budget() {
         return budget;
+    }
+
+    /** A connector name made safe for a file name (the spill directory). */
+    private static String fileSafe(String s) {
+        return s == null ? "unknown" : s.replaceAll("[,=:\"*?/\\\\\\s]", "_");
     }
 }

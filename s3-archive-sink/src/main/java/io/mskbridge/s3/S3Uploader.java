@@ -47,10 +47,10 @@ final class S3Uploader {
     private final String kmsKeyId;
     private final byte[] part;
     private final Retry retry;
-    private final SinkTaskMetrics metrics;
+    private final S3ArchiveSinkTaskMetrics metrics;
 
     S3Uploader(S3Client s3, String bucket, Sse sse, String kmsKeyId, int partSize, Duration retryTimeout,
-               SinkTaskMetrics metrics) {
+               S3ArchiveSinkTaskMetrics metrics) {
         this.s3 = s3;
         this.bucket = bucket;
         this.sse = sse;
@@ -70,7 +70,7 @@ final class S3Uploader {
     }
 
     /** The uploader of a sink task with this configuration, on an S3 client that {@code clients} owns. */
-    static S3Uploader create(S3ArchiveSinkConfig config, AwsClientFactory clients, SinkTaskMetrics metrics) {
+    static S3Uploader create(S3ArchiveSinkConfig config, AwsClientFactory clients, S3ArchiveSinkTaskMetrics metrics) {
         boolean emulator = AwsSettings.from(config).endpointOverride().isPresent();
         S3Client s3 = clients.s3(4, b -> {
             if (emulator) {

@@ -23,7 +23,7 @@ final class WriterResources {
     final String extension;
     final S3Uploader uploader;
     final MemoryBudget budget;
-    final SinkTaskMetrics metrics;
+    final S3ArchiveSinkTaskMetrics metrics;
     /** Null when the worker offers none (see {@link SinkTaskContext#errantRecordReporter()}). */
     final ErrantRecordReporter reporter;
     final SinkTaskContext context;
@@ -34,7 +34,7 @@ final class WriterResources {
     private final Path spillDir;
     private long spillSeq;
 
-    WriterResources(S3ArchiveSinkConfig config, S3Uploader uploader, MemoryBudget budget, SinkTaskMetrics metrics,
+    WriterResources(S3ArchiveSinkConfig config, S3Uploader uploader, MemoryBudget budget, S3ArchiveSinkTaskMetrics metrics,
                     ErrantRecordReporter reporter, SinkTaskContext context, Path spillDir, LongSupplier clock) {
         this.config = config;
         this.keyTemplate = config.keyTemplate();

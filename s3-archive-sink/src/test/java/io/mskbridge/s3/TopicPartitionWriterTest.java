@@ -82,7 +82,7 @@ class TopicPartitionWriterTest {
         S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
         AwsClientFactory c = new AwsClientFactory(AwsSettings.from(config));
         clients.add(c);
-        SinkTaskMetrics metrics = new SinkTaskMetrics();
+        S3ArchiveSinkTaskMetrics metrics = new S3ArchiveSinkTaskMetrics();
         resources = new WriterResources(config, S3Uploader.create(config, c, metrics), new MemoryBudget(8 << 20),
                 metrics, reporter, TaskDriver.context(props, List.of(TP)), spillDir, clock::get);
         return new TopicPartitionWriter(TP, resources);

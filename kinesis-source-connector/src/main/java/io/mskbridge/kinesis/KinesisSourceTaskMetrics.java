@@ -22,7 +22,7 @@ import io.mskbridge.common.JmxRegistration;
  * task=<id>}: totals, queue depth, and per shard {@code <stream>.<shard>.millis-behind-latest},
  * {@code .records-read}, {@code .bytes-read}. A DynamicMBean because the attribute set follows the shards.
  */
-final class TaskMetrics implements DynamicMBean, AutoCloseable {
+final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
 
 
     static final class ShardStats {
@@ -40,7 +40,7 @@ final class TaskMetrics implements DynamicMBean, AutoCloseable {
 
     private JmxRegistration registration;
 
-    TaskMetrics(LongSupplier queueRecords, LongSupplier queueBytes) {
+    KinesisSourceTaskMetrics(LongSupplier queueRecords, LongSupplier queueBytes) {
         this.queueRecords = queueRecords;
         this.queueBytes = queueBytes;
     }

@@ -1,7 +1,7 @@
 package io.mskbridge.s3;
 
 /** JMX view of one S3 archive sink task ({@code kafka.connect.mskbridge:type=s3-sink-task-metrics,...}). */
-public interface SinkTaskMetricsMBean {
+public interface S3ArchiveSinkTaskMetricsMBean {
     long getObjectsWritten();
 
     long getBytesWritten();

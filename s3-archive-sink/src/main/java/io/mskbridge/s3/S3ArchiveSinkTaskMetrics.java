@@ -10,7 +10,7 @@ import io.mskbridge.common.JmxRegistration;
  * Counters of one task, registered as an MBean. Counters are atomics because JMX reads them from other
  * threads; the task thread is the only writer.
  */
-public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
+public final class S3ArchiveSinkTaskMetrics implements S3ArchiveSinkTaskMetricsMBean, AutoCloseable {
 
     private final AtomicLong objects = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -28,11 +28,6 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
 
     void register(String connector, String task) {
         registration = JmxRegistration.register(this, JMX_TYPE, connector, task);
-    }
-
-    /** A connector name made safe for a file name (the spill directory). */
-    static String sanitize(String s) {
-        return s == null ? "unknown" : s.replaceAll("[,=:\"*?\\s]", "_");
     }
 
     void gauges(LongSupplier buffered, LongSupplier limit, LongSupplier spilled, IntSupplier open) {
