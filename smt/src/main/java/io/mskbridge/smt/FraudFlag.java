@@ -12,17 +12,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.apache.kafka.connect.transforms.util.Requirements.requireMap;
-import static org.apache.kafka.connect.transforms.util.Requirements.requireStruct;
 
 /**
  * Flags suspicious transactions with configurable rules: {@code high_amount} (amount above a threshold),
@@ -38,19 +32,18 @@ import static org.apache.kafka.connect.transforms.util.Requirements.requireStruc
  *
  * @param <R> the record type
  */
-public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueTransform<R> {
 
     private static final Logger log = LoggerFactory.getLogger(FraudFlag.class);
 
-    public static final String OVERVIEW_DOC = "Flags suspicious records with the rules high_amount, velocity, "
+    public static final String OVERVIEW_DOC = overview(
+            "Flags suspicious records with the rules high_amount, velocity, "
             + "zscore (3-sigma against the key's recent amounts) and blocked_value, adding a flag, a score in [0, 1] "
-            + "and the reasons."
-            + "<p/>Use the concrete transformation type designed for the record value (<code>"
-            + FraudFlag.Value.class.getName() + "</code>).";
+            + "and the reasons.",
+            FraudFlag.Value.class);
 
     public static final ConfigDef CONFIG_DEF = FraudFlagConfig.configDef();
 
-    private static final String PURPOSE = "fraud flagging";
     static final Schema REASONS_SCHEMA = SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build();
 
     private static final int HIGH = 1;
@@ -75,16 +68,10 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
     private String blockedField;
     private Set<String> blockedValues;
     private boolean statefulOn;
-    private String flagField;
-    private String scoreField;
-    private String reasonsField;
-    private String[] outputNames;
-    private Schema[] outputSchemas;
-    /** Indexed by the bit set of fired rules: the precomputed score and reasons, so a record allocates nothing. */
+    /** Indexed by the bit set of fired rules: the precomputed score and reasons, so no record computes them. */
     private double[] scores;
     private List<List<String>> reasons;
     private InvalidRecordHandler invalid;
-    private SchemaCache schemaUpdateCache;
     private Map<Object, KeyState> state;
 
     protected FraudFlag() {
@@ -93,6 +80,7 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
 
     /** For tests: the clock used for processing time. */
     FraudFlag(Clock clock) {
+        super("fraud flagging", CONFIG_DEF);
         this.clock = clock;
     }
 
@@ -115,14 +103,13 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
         blockedField = blockedOn ? config.blockedField() : null;
         blockedValues = new HashSet<>(config.blockedValues());
         statefulOn = velocityOn || zscoreOn;
-        flagField = config.field(FraudFlagConfig.FLAG_FIELD_CONFIG);
-        scoreField = config.field(FraudFlagConfig.SCORE_FIELD_CONFIG);
-        reasonsField = config.field(FraudFlagConfig.REASONS_FIELD_CONFIG);
-        outputNames = new String[]{flagField, scoreField, reasonsField};
-        outputSchemas = new Schema[]{Schema.OPTIONAL_BOOLEAN_SCHEMA, Schema.OPTIONAL_FLOAT64_SCHEMA, REASONS_SCHEMA};
+        String flagField = config.field(FraudFlagConfig.FLAG_FIELD_CONFIG);
+        String scoreField = config.field(FraudFlagConfig.SCORE_FIELD_CONFIG);
+        String reasonsField = config.field(FraudFlagConfig.REASONS_FIELD_CONFIG);
+        declareOutputs(new String[]{flagField, scoreField, reasonsField},
+                new Schema[]{Schema.OPTIONAL_BOOLEAN_SCHEMA, Schema.OPTIONAL_FLOAT64_SCHEMA, REASONS_SCHEMA});
         precompute(config.weights());
         invalid = InvalidRecordHandler.from("FraudFlag", config);
-        schemaUpdateCache = new SchemaCache();
         int maxKeys = config.getInt(FraudFlagConfig.STATE_MAX_KEYS_CONFIG);
         state = new LinkedHashMap<>(Math.min(maxKeys, 1024), 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -159,49 +146,17 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
     }
 
     @Override
-    public R apply(R record) {
-        Object value = operatingValue(record);
-        if (value == null) {
-            return record;
-        }
-        Schema schema = operatingSchema(record);
-        if (schema == null) {
-            Map<String, Object> map = requireMap(value, PURPOSE);
-            Object amount = map.get(amountField);
-            Object key = statefulOn ? map.get(keyField) : null;
-            Object blocked = blockedField == null ? null : map.get(blockedField);
-            int fired;
-            try {
-                fired = evaluate(record, amount, key, blocked);
-            } catch (IllegalArgumentException e) {
-                return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
-            }
-            Map<String, Object> updated = OwnedMap.writable(map, 3);
-            updated.put(flagField, fired != 0);
-            updated.put(scoreField, scores[fired]);
-            updated.put(reasonsField, reasons.get(fired));
-            return newRecord(record, null, updated);
-        }
-        Struct struct = requireStruct(value, PURPOSE);
-        Object amount = StructSchemas.get(struct, amountField);
-        Object key = statefulOn ? StructSchemas.get(struct, keyField) : null;
-        Object blocked = blockedField == null ? null : StructSchemas.get(struct, blockedField);
+    R transform(R record, ValueFields value) {
+        Object amount = value.get(amountField);
+        Object key = statefulOn ? value.get(keyField) : null;
+        Object blocked = blockedField == null ? null : value.get(blockedField);
         int fired;
         try {
             fired = evaluate(record, amount, key, blocked);
         } catch (IllegalArgumentException e) {
             return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
         }
-        Schema updatedSchema = schemaUpdateCache.get(schema);
-        if (updatedSchema == null) {
-            updatedSchema = StructSchemas.extend(schema, outputNames, outputSchemas);
-            schemaUpdateCache.put(schema, updatedSchema);
-        }
-        Struct updated = StructSchemas.copy(struct, updatedSchema);
-        updated.put(flagField, fired != 0);
-        updated.put(scoreField, scores[fired]);
-        updated.put(reasonsField, reasons.get(fired));
-        return newRecord(record, updatedSchema, updated);
+        return withOutputs(record, value, fired != 0, scores[fired], reasons.get(fired));
     }
 
     /** The bit set of rules that fired; updates the key's state. */
@@ -244,28 +199,12 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
     }
 
     @Override
-    public ConfigDef config() {
-        return CONFIG_DEF;
-    }
-
-    @Override
-    public String version() {
-        return SmtVersion.VERSION;
-    }
-
-    @Override
     public void close() {
-        schemaUpdateCache = null;
+        super.close();
         if (state != null) {
             state.clear();
         }
     }
-
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
 
     /** Flags the record value. */
     public static class Value<R extends ConnectRecord<R>> extends FraudFlag<R> {
@@ -275,22 +214,6 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
 
         Value(Clock clock) {
             super(clock);
-        }
-
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    updatedSchema, updatedValue, record.timestamp());
         }
     }
 
