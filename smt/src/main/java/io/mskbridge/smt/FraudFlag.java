@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +62,6 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueT
     private boolean recordTime;
     private boolean zscoreOn;
     private double zThreshold;
-    private int zWindow;
     private int zMinSamples;
     private String blockedField;
     private Set<String> blockedValues;
@@ -72,7 +70,7 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueT
     private double[] scores;
     private List<List<String>> reasons;
     private InvalidRecordHandler invalid;
-    private Map<Object, KeyState> state;
+    private KeyHistories histories;
 
     protected FraudFlag() {
         this(Clock.systemUTC());
@@ -97,7 +95,7 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueT
         recordTime = config.velocityTime() == FraudFlagConfig.VelocityTime.RECORD;
         zscoreOn = config.active(FraudFlagConfig.RULE_ZSCORE);
         zThreshold = zscoreOn ? config.getDouble(FraudFlagConfig.ZSCORE_THRESHOLD_CONFIG) : 0;
-        zWindow = config.getInt(FraudFlagConfig.ZSCORE_WINDOW_CONFIG);
+        int zWindow = config.getInt(FraudFlagConfig.ZSCORE_WINDOW_CONFIG);
         zMinSamples = config.getInt(FraudFlagConfig.ZSCORE_MIN_SAMPLES_CONFIG);
         boolean blockedOn = config.active(FraudFlagConfig.RULE_BLOCKED);
         blockedField = blockedOn ? config.blockedField() : null;
@@ -111,14 +109,7 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueT
         precompute(config.weights());
         invalid = InvalidRecordHandler.from("FraudFlag", config);
         int maxKeys = config.getInt(FraudFlagConfig.STATE_MAX_KEYS_CONFIG);
-        state = new LinkedHashMap<>(Math.min(maxKeys, 1024), 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, KeyState> eldest) {
-                return size() > maxKeys;
-            }
-        };
+        histories = new KeyHistories(maxKeys, velocityOn ? velocityMax + 1 : 0, zscoreOn ? zWindow : 0);
         if (config.activeRules().isEmpty()) {
             log.warn("FraudFlag has no active rule: every record gets {}=false", flagField);
         }
@@ -172,11 +163,7 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueT
             fired |= BLOCKED;
         }
         if (keyValue != null) {
-            KeyState s = state.get(keyValue instanceof CharSequence ? keyValue.toString() : keyValue);
-            if (s == null) {
-                s = new KeyState(velocityOn ? velocityMax + 1 : 0, zscoreOn ? zWindow : 0);
-                state.put(keyValue instanceof CharSequence ? keyValue.toString() : keyValue, s);
-            }
+            KeyHistory s = histories.of(keyValue);
             if (velocityOn) {
                 Long ts = recordTime ? record.timestamp() : null;
                 if (s.recordEvent(ts != null ? ts : clock.millis(), velocityWindowMs) > velocityMax) {
@@ -195,14 +182,14 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueT
 
     /** Number of keys with state; for tests and metrics. */
     int stateSize() {
-        return state.size();
+        return histories.size();
     }
 
     @Override
     public void close() {
         super.close();
-        if (state != null) {
-            state.clear();
+        if (histories != null) {
+            histories.clear();
         }
     }
 
@@ -214,109 +201,6 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueT
 
         Value(Clock clock) {
             super(clock);
-        }
-    }
-
-    /**
-     * One key's history: the newest velocity timestamps (at most max+1: enough to know the count exceeds max)
-     * and a ring of the last N amounts with Welford's running mean and sum of squared deviations.
-     */
-    static final class KeyState {
-        private final long[] times;
-        private int tHead;
-        private int tSize;
-
-        private final double[] amounts;
-        private int aHead;
-        private int aSize;
-        private double mean;
-        private double m2;
-        private int evictions;
-
-        KeyState(int timeCapacity, int amountCapacity) {
-            times = new long[timeCapacity];
-            amounts = new double[amountCapacity];
-        }
-
-        /** Adds an event at {@code t}; returns the events in (t - window, t]. */
-        int recordEvent(long t, long windowMs) {
-            long cutoff = t - windowMs;
-            while (tSize > 0 && times[tHead] <= cutoff) {
-                tHead = (tHead + 1) % times.length;
-                tSize--;
-            }
-            if (tSize == times.length) {
-                // Full of in-window events: the count already exceeds max, the oldest adds nothing.
-                tHead = (tHead + 1) % times.length;
-                tSize--;
-            }
-            times[(tHead + tSize) % times.length] = t;
-            return ++tSize;
-        }
-
-        /** Whether x deviates more than k sample standard deviations from the previous amounts' mean. */
-        boolean isOutlier(double x, double k, int minSamples) {
-            if (aSize < minSamples) {
-                return false;
-            }
-            double std = Math.sqrt(m2 / (aSize - 1));
-            return Math.abs(x - mean) > k * std;
-        }
-
-        void addAmount(double x) {
-            if (aSize == amounts.length) {
-                double old = amounts[aHead];
-                aHead = (aHead + 1) % amounts.length;
-                aSize--;
-                // Welford removal
-                if (aSize == 0) {
-                    mean = 0;
-                    m2 = 0;
-                } else {
-                    double delta = old - mean;
-                    mean -= delta / aSize;
-                    m2 -= delta * (old - mean);
-                }
-                if (++evictions >= amounts.length) {
-                    // Additions and removals accumulate rounding; a full two-pass recompute once per window resets it.
-                    evictions = 0;
-                    recompute();
-                }
-            }
-            amounts[(aHead + aSize) % amounts.length] = x;
-            aSize++;
-            double delta = x - mean;
-            mean += delta / aSize;
-            m2 += delta * (x - mean);
-            if (m2 < 0) {
-                m2 = 0;
-            }
-        }
-
-        private void recompute() {
-            double sum = 0;
-            for (int i = 0; i < aSize; i++) {
-                sum += amounts[(aHead + i) % amounts.length];
-            }
-            mean = aSize == 0 ? 0 : sum / aSize;
-            double sq = 0;
-            for (int i = 0; i < aSize; i++) {
-                double d = amounts[(aHead + i) % amounts.length] - mean;
-                sq += d * d;
-            }
-            m2 = sq;
-        }
-
-        double mean() {
-            return mean;
-        }
-
-        double sampleVariance() {
-            return aSize < 2 ? 0 : m2 / (aSize - 1);
-        }
-
-        int samples() {
-            return aSize;
         }
     }
 }
