@@ -5,6 +5,8 @@ import java.util.Currency;
 import java.util.Locale;
 import java.util.Map;
 
+import io.mskbridge.common.config.ConfigEnums;
+
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -44,7 +46,7 @@ public final class AmountToMinorUnitsConfig extends AbstractConfig {
                         ConfigDef.Importance.MEDIUM, "Currency used when there is no currency field or value.",
                         GROUP, 4, ConfigDef.Width.SHORT, "Default currency")
                 .define(ROUNDING_MODE_CONFIG, ConfigDef.Type.STRING, RoundingMode.HALF_EVEN.name(),
-                        Validators.enumName(RoundingMode.class), ConfigDef.Importance.MEDIUM,
+                        ConfigEnums.validator(RoundingMode.class), ConfigDef.Importance.MEDIUM,
                         "java.math.RoundingMode applied to digits below the minor unit. HALF_EVEN (banker's rounding) "
                                 + "by default; UNNECESSARY rejects amounts with sub-minor-unit precision as invalid. "
                                 + "The seed's int(amount * 100) truncated binary floating point (19.99 became 1998); "
@@ -76,6 +78,6 @@ public final class AmountToMinorUnitsConfig extends AbstractConfig {
     }
 
     RoundingMode roundingMode() {
-        return RoundingMode.valueOf(getString(ROUNDING_MODE_CONFIG).trim().toUpperCase(Locale.ROOT));
+        return ConfigEnums.parse(RoundingMode.class, ROUNDING_MODE_CONFIG, getString(ROUNDING_MODE_CONFIG));
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.mskbridge.common.config.ConfigEnums;
+
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -97,7 +99,7 @@ public final class FraudFlagConfig extends AbstractConfig {
                 .define(VELOCITY_WINDOW_MS_CONFIG, ConfigDef.Type.LONG, 60_000L, ConfigDef.Range.atLeast(1),
                         ConfigDef.Importance.MEDIUM, "Length of the sliding velocity window in milliseconds.",
                         GROUP_VELOCITY, 2, ConfigDef.Width.SHORT, "Velocity window (ms)")
-                .define(VELOCITY_TIME_CONFIG, ConfigDef.Type.STRING, "record", Validators.enumName(VelocityTime.class),
+                .define(VELOCITY_TIME_CONFIG, ConfigDef.Type.STRING, "record", ConfigEnums.validator(VelocityTime.class),
                         ConfigDef.Importance.LOW,
                         "'record': event time is the Connect record timestamp (falls back to processing time when "
                                 + "absent), so replays and catch-up reads judge velocity as it happened. "
@@ -222,7 +224,7 @@ public final class FraudFlagConfig extends AbstractConfig {
     }
 
     VelocityTime velocityTime() {
-        return VelocityTime.valueOf(getString(VELOCITY_TIME_CONFIG).trim().toUpperCase(Locale.ROOT));
+        return ConfigEnums.parse(VelocityTime.class, VELOCITY_TIME_CONFIG, getString(VELOCITY_TIME_CONFIG));
     }
 
     /** Weights in rule order, each as a BigDecimal rounded to 4 decimals. */

@@ -1,12 +1,10 @@
 package io.mskbridge.smt;
 
-import java.util.Arrays;
 import java.util.Currency;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -17,25 +15,6 @@ final class Validators {
     private static final int MAX_TOPIC_LENGTH = 249;
 
     private Validators() {
-    }
-
-    /** A case-insensitive enum constant name. */
-    static <E extends Enum<E>> ConfigDef.Validator enumName(Class<E> type) {
-        List<String> names = Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.toList());
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                if (!(value instanceof String) || !names.contains(((String) value).trim().toLowerCase(Locale.ROOT))) {
-                    throw new ConfigException(name, value, "must be one of " + names + " (case-insensitive)");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "one of " + names + " (case-insensitive)";
-            }
-        };
     }
 
     /** A record field name: not blank. */

@@ -225,7 +225,7 @@ class FraudFlagTest {
         "rules|blocked_value|'blocked.field' is not set",
         "velocity.max.events|0|Value must be at least 1",
         "velocity.window.ms|0|Value must be at least 1",
-        "velocity.time|wall|must be one of [record, processing]",
+        "velocity.time|wall|Must be one of [record, processing]",
         "zscore.threshold|0|finite number greater than 0.0",
         "zscore.threshold|-1|finite number greater than 0.0",
         "zscore.window|1|Value must be at least 2",
