@@ -49,9 +49,9 @@ public abstract class AmountToMinorUnits<R extends ConnectRecord<R>> extends Rec
     @Override
     public void configure(Map<String, ?> props) {
         AmountToMinorUnitsConfig config = new AmountToMinorUnitsConfig(props);
-        amountField = config.amountField();
-        targetField = config.targetField();
-        currencyField = config.currencyField();
+        amountField = config.field(AmountToMinorUnitsConfig.AMOUNT_FIELD_CONFIG);
+        targetField = config.field(AmountToMinorUnitsConfig.TARGET_FIELD_CONFIG);
+        currencyField = config.optionalField(AmountToMinorUnitsConfig.CURRENCY_FIELD_CONFIG);
         defaultDigits = config.defaultCurrency().getDefaultFractionDigits();
         roundingMode = config.roundingMode();
         invalid = InvalidRecordHandler.from("AmountToMinorUnits", config);

@@ -47,7 +47,7 @@ public abstract class ProcessingTime<R extends ConnectRecord<R>> extends RecordV
 
     @Override
     public void configure(Map<String, ?> props) {
-        field = new ProcessingTimeConfig(props).field();
+        field = new ProcessingTimeConfig(props).field(ProcessingTimeConfig.FIELD_CONFIG);
         declareOutputs(new String[]{field}, new Schema[]{Schema.OPTIONAL_STRING_SCHEMA});
         log.info("ProcessingTime configured: field={}", field);
     }

@@ -1,6 +1,7 @@
 package io.mskbridge.smt;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
@@ -53,16 +54,17 @@ public abstract class QualityScore<R extends ConnectRecord<R>> extends RecordVal
     @Override
     public void configure(Map<String, ?> props) {
         QualityScoreConfig config = new QualityScoreConfig(props);
-        optionalFields = config.optionalFields().toArray(new String[0]);
+        List<String> optional = config.trimmedList(QualityScoreConfig.OPTIONAL_FIELDS_CONFIG);
+        optionalFields = optional.toArray(new String[0]);
         missingPenalty = config.missingFieldPenaltyUnits();
         stalePenalty = config.stalePenaltyUnits();
-        timestampField = config.timestampField();
-        maxAgeMs = config.maxAgeMs();
-        scoreField = config.scoreField();
+        timestampField = config.optionalField(QualityScoreConfig.TIMESTAMP_FIELD_CONFIG);
+        maxAgeMs = config.getLong(QualityScoreConfig.MAX_AGE_MS_CONFIG);
+        scoreField = config.field(QualityScoreConfig.SCORE_FIELD_CONFIG);
         invalid = InvalidRecordHandler.from("QualityScore", config);
         declareOutputs(new String[]{scoreField}, new Schema[]{SCORE_SCHEMA});
         log.info("QualityScore configured: optional={}, timestamp.field={}, max.age.ms={}, score.field={}, on.invalid={}",
-                config.optionalFields(), timestampField, maxAgeMs, scoreField, invalid.mode());
+                optional, timestampField, maxAgeMs, scoreField, invalid.mode());
     }
 
     @Override

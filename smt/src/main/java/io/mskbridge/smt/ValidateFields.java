@@ -41,14 +41,15 @@ public abstract class ValidateFields<R extends ConnectRecord<R>> extends RecordV
     @Override
     public void configure(Map<String, ?> props) {
         ValidateFieldsConfig config = new ValidateFieldsConfig(props);
-        required = config.requiredFields().toArray(new String[0]);
-        allowNull = config.allowNull();
+        List<String> requiredFields = config.trimmedList(ValidateFieldsConfig.REQUIRED_FIELDS_CONFIG);
+        required = requiredFields.toArray(new String[0]);
+        allowNull = config.getBoolean(ValidateFieldsConfig.ALLOW_NULL_CONFIG);
         Map<String, FieldType> typed = config.fieldTypes();
         typedFields = typed.keySet().toArray(new String[0]);
         types = typed.values().toArray(new FieldType[0]);
         invalid = InvalidRecordHandler.from("ValidateFields", config);
         log.info("ValidateFields configured: required={}, allowNull={}, types={}, on.invalid={}",
-                config.requiredFields(), allowNull, typed, invalid.mode());
+                requiredFields, allowNull, typed, invalid.mode());
     }
 
     @Override
