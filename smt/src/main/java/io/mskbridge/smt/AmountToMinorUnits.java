@@ -6,17 +6,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.apache.kafka.connect.transforms.util.Requirements.requireMap;
-import static org.apache.kafka.connect.transforms.util.Requirements.requireStruct;
 
 /**
  * Converts a decimal amount in major units to an exact {@code long} in the currency's minor units
@@ -26,18 +19,17 @@ import static org.apache.kafka.connect.transforms.util.Requirements.requireStruc
  *
  * @param <R> the record type
  */
-public abstract class AmountToMinorUnits<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public abstract class AmountToMinorUnits<R extends ConnectRecord<R>> extends RecordValueTransform<R> {
 
     private static final Logger log = LoggerFactory.getLogger(AmountToMinorUnits.class);
 
-    public static final String OVERVIEW_DOC = "Adds the amount in the currency's minor units as an exact 64-bit "
-            + "integer (19.99 USD becomes 1999), using decimal arithmetic and a configurable rounding mode."
-            + "<p/>Use the concrete transformation type designed for the record value (<code>"
-            + AmountToMinorUnits.Value.class.getName() + "</code>).";
+    public static final String OVERVIEW_DOC = overview(
+            "Adds the amount in the currency's minor units as an exact 64-bit "
+            + "integer (19.99 USD becomes 1999), using decimal arithmetic and a configurable rounding mode.",
+            AmountToMinorUnits.Value.class);
 
     public static final ConfigDef CONFIG_DEF = AmountToMinorUnitsConfig.configDef();
 
-    private static final String PURPOSE = "amount conversion";
     private static final Schema TARGET_SCHEMA = Schema.OPTIONAL_INT64_SCHEMA;
 
     private String amountField;
@@ -46,76 +38,46 @@ public abstract class AmountToMinorUnits<R extends ConnectRecord<R>> implements 
     private int defaultDigits;
     private RoundingMode roundingMode;
     private InvalidRecordHandler invalid;
-    private SchemaCache schemaUpdateCache;
     // Records of one stream rarely change currency: remember the last lookup instead of hashing each time.
     private String lastCurrency;
     private int lastDigits;
 
+    protected AmountToMinorUnits() {
+        super("amount conversion", CONFIG_DEF);
+    }
+
     @Override
     public void configure(Map<String, ?> props) {
         AmountToMinorUnitsConfig config = new AmountToMinorUnitsConfig(props);
-        amountField = config.amountField();
-        targetField = config.targetField();
-        currencyField = config.currencyField();
+        amountField = config.field(AmountToMinorUnitsConfig.AMOUNT_FIELD_CONFIG);
+        targetField = config.field(AmountToMinorUnitsConfig.TARGET_FIELD_CONFIG);
+        currencyField = config.optionalField(AmountToMinorUnitsConfig.CURRENCY_FIELD_CONFIG);
         defaultDigits = config.defaultCurrency().getDefaultFractionDigits();
         roundingMode = config.roundingMode();
         invalid = InvalidRecordHandler.from("AmountToMinorUnits", config);
-        schemaUpdateCache = new SchemaCache();
+        declareOutputs(new String[]{targetField}, new Schema[]{TARGET_SCHEMA});
         lastCurrency = null;
         log.info("AmountToMinorUnits configured: {} -> {}, currency.field={}, default.currency={}, rounding={}, on.invalid={}",
                 amountField, targetField, currencyField, config.defaultCurrency(), roundingMode, invalid.mode());
     }
 
     @Override
-    public R apply(R record) {
-        Object value = operatingValue(record);
-        if (value == null) {
+    R transform(R record, ValueFields value) {
+        Object amount = value.get(amountField);
+        // A Struct whose schema has the amount field always gets the target field (null for a null amount), so
+        // every record of one input schema leaves with the same output schema.
+        if (amount == null && !(value.hasSchema() && value.has(amountField))) {
             return record;
         }
-        Schema schema = operatingSchema(record);
-        return schema == null ? applySchemaless(record, requireMap(value, PURPOSE))
-                : applyWithSchema(record, requireStruct(value, PURPOSE));
-    }
-
-    private R applySchemaless(R record, Map<String, Object> map) {
-        Object amount = map.get(amountField);
-        if (amount == null) {
-            return record;
-        }
-        long minor;
-        try {
-            minor = convert(amount, currencyField.isEmpty() ? null : map.get(currencyField));
-        } catch (IllegalArgumentException e) {
-            return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
-        }
-        Map<String, Object> updated = OwnedMap.writable(map, 1);
-        updated.put(targetField, minor);
-        return newRecord(record, null, updated);
-    }
-
-    private R applyWithSchema(R record, Struct struct) {
-        Schema schema = struct.schema();
-        Field amountF = schema.field(amountField);
-        if (amountF == null) {
-            return record;
-        }
-        Object amount = struct.get(amountF);
         Long minor = null;
         if (amount != null) {
             try {
-                minor = convert(amount, currencyField.isEmpty() ? null : StructSchemas.get(struct, currencyField));
+                minor = convert(amount, currencyField.isEmpty() ? null : value.get(currencyField));
             } catch (IllegalArgumentException e) {
                 return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
             }
         }
-        Schema updatedSchema = schemaUpdateCache.get(schema);
-        if (updatedSchema == null) {
-            updatedSchema = StructSchemas.extend(schema, new String[]{targetField}, new Schema[]{TARGET_SCHEMA});
-            schemaUpdateCache.put(schema, updatedSchema);
-        }
-        Struct updated = StructSchemas.copy(struct, updatedSchema);
-        updated.put(targetField, minor);
-        return newRecord(record, updatedSchema, updated);
+        return withOutputs(record, value, minor);
     }
 
     private long convert(Object amount, Object currency) {
@@ -149,43 +111,7 @@ public abstract class AmountToMinorUnits<R extends ConnectRecord<R>> implements 
         return digits;
     }
 
-    @Override
-    public ConfigDef config() {
-        return CONFIG_DEF;
-    }
-
-    @Override
-    public String version() {
-        return SmtVersion.VERSION;
-    }
-
-    @Override
-    public void close() {
-        schemaUpdateCache = null;
-    }
-
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
-
     /** Converts the amount in the record value. */
     public static class Value<R extends ConnectRecord<R>> extends AmountToMinorUnits<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    updatedSchema, updatedValue, record.timestamp());
-        }
     }
 }

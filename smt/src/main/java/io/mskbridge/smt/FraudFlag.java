@@ -6,23 +6,16 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.apache.kafka.connect.transforms.util.Requirements.requireMap;
-import static org.apache.kafka.connect.transforms.util.Requirements.requireStruct;
 
 /**
  * Flags suspicious transactions with configurable rules: {@code high_amount} (amount above a threshold),
@@ -38,19 +31,18 @@ import static org.apache.kafka.connect.transforms.util.Requirements.requireStruc
  *
  * @param <R> the record type
  */
-public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public abstract class FraudFlag<R extends ConnectRecord<R>> extends RecordValueTransform<R> {
 
     private static final Logger log = LoggerFactory.getLogger(FraudFlag.class);
 
-    public static final String OVERVIEW_DOC = "Flags suspicious records with the rules high_amount, velocity, "
+    public static final String OVERVIEW_DOC = overview(
+            "Flags suspicious records with the rules high_amount, velocity, "
             + "zscore (3-sigma against the key's recent amounts) and blocked_value, adding a flag, a score in [0, 1] "
-            + "and the reasons."
-            + "<p/>Use the concrete transformation type designed for the record value (<code>"
-            + FraudFlag.Value.class.getName() + "</code>).";
+            + "and the reasons.",
+            FraudFlag.Value.class);
 
     public static final ConfigDef CONFIG_DEF = FraudFlagConfig.configDef();
 
-    private static final String PURPOSE = "fraud flagging";
     static final Schema REASONS_SCHEMA = SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build();
 
     private static final int HIGH = 1;
@@ -70,22 +62,15 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
     private boolean recordTime;
     private boolean zscoreOn;
     private double zThreshold;
-    private int zWindow;
     private int zMinSamples;
     private String blockedField;
     private Set<String> blockedValues;
     private boolean statefulOn;
-    private String flagField;
-    private String scoreField;
-    private String reasonsField;
-    private String[] outputNames;
-    private Schema[] outputSchemas;
-    /** Indexed by the bit set of fired rules: the precomputed score and reasons, so a record allocates nothing. */
+    /** Indexed by the bit set of fired rules: the precomputed score and reasons, so no record computes them. */
     private double[] scores;
     private List<List<String>> reasons;
     private InvalidRecordHandler invalid;
-    private SchemaCache schemaUpdateCache;
-    private Map<Object, KeyState> state;
+    private KeyHistories histories;
 
     protected FraudFlag() {
         this(Clock.systemUTC());
@@ -93,6 +78,7 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
 
     /** For tests: the clock used for processing time. */
     FraudFlag(Clock clock) {
+        super("fraud flagging", CONFIG_DEF);
         this.clock = clock;
     }
 
@@ -109,29 +95,21 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
         recordTime = config.velocityTime() == FraudFlagConfig.VelocityTime.RECORD;
         zscoreOn = config.active(FraudFlagConfig.RULE_ZSCORE);
         zThreshold = zscoreOn ? config.getDouble(FraudFlagConfig.ZSCORE_THRESHOLD_CONFIG) : 0;
-        zWindow = config.getInt(FraudFlagConfig.ZSCORE_WINDOW_CONFIG);
+        int zWindow = config.getInt(FraudFlagConfig.ZSCORE_WINDOW_CONFIG);
         zMinSamples = config.getInt(FraudFlagConfig.ZSCORE_MIN_SAMPLES_CONFIG);
         boolean blockedOn = config.active(FraudFlagConfig.RULE_BLOCKED);
         blockedField = blockedOn ? config.blockedField() : null;
         blockedValues = new HashSet<>(config.blockedValues());
         statefulOn = velocityOn || zscoreOn;
-        flagField = config.field(FraudFlagConfig.FLAG_FIELD_CONFIG);
-        scoreField = config.field(FraudFlagConfig.SCORE_FIELD_CONFIG);
-        reasonsField = config.field(FraudFlagConfig.REASONS_FIELD_CONFIG);
-        outputNames = new String[]{flagField, scoreField, reasonsField};
-        outputSchemas = new Schema[]{Schema.OPTIONAL_BOOLEAN_SCHEMA, Schema.OPTIONAL_FLOAT64_SCHEMA, REASONS_SCHEMA};
+        String flagField = config.field(FraudFlagConfig.FLAG_FIELD_CONFIG);
+        String scoreField = config.field(FraudFlagConfig.SCORE_FIELD_CONFIG);
+        String reasonsField = config.field(FraudFlagConfig.REASONS_FIELD_CONFIG);
+        declareOutputs(new String[]{flagField, scoreField, reasonsField},
+                new Schema[]{Schema.OPTIONAL_BOOLEAN_SCHEMA, Schema.OPTIONAL_FLOAT64_SCHEMA, REASONS_SCHEMA});
         precompute(config.weights());
         invalid = InvalidRecordHandler.from("FraudFlag", config);
-        schemaUpdateCache = new SchemaCache();
         int maxKeys = config.getInt(FraudFlagConfig.STATE_MAX_KEYS_CONFIG);
-        state = new LinkedHashMap<>(Math.min(maxKeys, 1024), 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, KeyState> eldest) {
-                return size() > maxKeys;
-            }
-        };
+        histories = new KeyHistories(maxKeys, velocityOn ? velocityMax + 1 : 0, zscoreOn ? zWindow : 0);
         if (config.activeRules().isEmpty()) {
             log.warn("FraudFlag has no active rule: every record gets {}=false", flagField);
         }
@@ -159,49 +137,17 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
     }
 
     @Override
-    public R apply(R record) {
-        Object value = operatingValue(record);
-        if (value == null) {
-            return record;
-        }
-        Schema schema = operatingSchema(record);
-        if (schema == null) {
-            Map<String, Object> map = requireMap(value, PURPOSE);
-            Object amount = map.get(amountField);
-            Object key = statefulOn ? map.get(keyField) : null;
-            Object blocked = blockedField == null ? null : map.get(blockedField);
-            int fired;
-            try {
-                fired = evaluate(record, amount, key, blocked);
-            } catch (IllegalArgumentException e) {
-                return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
-            }
-            Map<String, Object> updated = OwnedMap.writable(map, 3);
-            updated.put(flagField, fired != 0);
-            updated.put(scoreField, scores[fired]);
-            updated.put(reasonsField, reasons.get(fired));
-            return newRecord(record, null, updated);
-        }
-        Struct struct = requireStruct(value, PURPOSE);
-        Object amount = StructSchemas.get(struct, amountField);
-        Object key = statefulOn ? StructSchemas.get(struct, keyField) : null;
-        Object blocked = blockedField == null ? null : StructSchemas.get(struct, blockedField);
+    R transform(R record, ValueFields value) {
+        Object amount = value.get(amountField);
+        Object key = statefulOn ? value.get(keyField) : null;
+        Object blocked = blockedField == null ? null : value.get(blockedField);
         int fired;
         try {
             fired = evaluate(record, amount, key, blocked);
         } catch (IllegalArgumentException e) {
             return invalid.reject(record, "field '" + amountField + "': " + e.getMessage());
         }
-        Schema updatedSchema = schemaUpdateCache.get(schema);
-        if (updatedSchema == null) {
-            updatedSchema = StructSchemas.extend(schema, outputNames, outputSchemas);
-            schemaUpdateCache.put(schema, updatedSchema);
-        }
-        Struct updated = StructSchemas.copy(struct, updatedSchema);
-        updated.put(flagField, fired != 0);
-        updated.put(scoreField, scores[fired]);
-        updated.put(reasonsField, reasons.get(fired));
-        return newRecord(record, updatedSchema, updated);
+        return withOutputs(record, value, fired != 0, scores[fired], reasons.get(fired));
     }
 
     /** The bit set of rules that fired; updates the key's state. */
@@ -217,11 +163,7 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
             fired |= BLOCKED;
         }
         if (keyValue != null) {
-            KeyState s = state.get(keyValue instanceof CharSequence ? keyValue.toString() : keyValue);
-            if (s == null) {
-                s = new KeyState(velocityOn ? velocityMax + 1 : 0, zscoreOn ? zWindow : 0);
-                state.put(keyValue instanceof CharSequence ? keyValue.toString() : keyValue, s);
-            }
+            KeyHistory s = histories.of(keyValue);
             if (velocityOn) {
                 Long ts = recordTime ? record.timestamp() : null;
                 if (s.recordEvent(ts != null ? ts : clock.millis(), velocityWindowMs) > velocityMax) {
@@ -240,32 +182,16 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
 
     /** Number of keys with state; for tests and metrics. */
     int stateSize() {
-        return state.size();
-    }
-
-    @Override
-    public ConfigDef config() {
-        return CONFIG_DEF;
-    }
-
-    @Override
-    public String version() {
-        return SmtVersion.VERSION;
+        return histories.size();
     }
 
     @Override
     public void close() {
-        schemaUpdateCache = null;
-        if (state != null) {
-            state.clear();
+        super.close();
+        if (histories != null) {
+            histories.clear();
         }
     }
-
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
 
     /** Flags the record value. */
     public static class Value<R extends ConnectRecord<R>> extends FraudFlag<R> {
@@ -275,125 +201,6 @@ public abstract class FraudFlag<R extends ConnectRecord<R>> implements Transform
 
         Value(Clock clock) {
             super(clock);
-        }
-
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    updatedSchema, updatedValue, record.timestamp());
-        }
-    }
-
-    /**
-     * One key's history: the newest velocity timestamps (at most max+1: enough to know the count exceeds max)
-     * and a ring of the last N amounts with Welford's running mean and sum of squared deviations.
-     */
-    static final class KeyState {
-        private final long[] times;
-        private int tHead;
-        private int tSize;
-
-        private final double[] amounts;
-        private int aHead;
-        private int aSize;
-        private double mean;
-        private double m2;
-        private int evictions;
-
-        KeyState(int timeCapacity, int amountCapacity) {
-            times = new long[timeCapacity];
-            amounts = new double[amountCapacity];
-        }
-
-        /** Adds an event at {@code t}; returns the events in (t - window, t]. */
-        int recordEvent(long t, long windowMs) {
-            long cutoff = t - windowMs;
-            while (tSize > 0 && times[tHead] <= cutoff) {
-                tHead = (tHead + 1) % times.length;
-                tSize--;
-            }
-            if (tSize == times.length) {
-                // Full of in-window events: the count already exceeds max, the oldest adds nothing.
-                tHead = (tHead + 1) % times.length;
-                tSize--;
-            }
-            times[(tHead + tSize) % times.length] = t;
-            return ++tSize;
-        }
-
-        /** Whether x deviates more than k sample standard deviations from the previous amounts' mean. */
-        boolean isOutlier(double x, double k, int minSamples) {
-            if (aSize < minSamples) {
-                return false;
-            }
-            double std = Math.sqrt(m2 / (aSize - 1));
-            return Math.abs(x - mean) > k * std;
-        }
-
-        void addAmount(double x) {
-            if (aSize == amounts.length) {
-                double old = amounts[aHead];
-                aHead = (aHead + 1) % amounts.length;
-                aSize--;
-                // Welford removal
-                if (aSize == 0) {
-                    mean = 0;
-                    m2 = 0;
-                } else {
-                    double delta = old - mean;
-                    mean -= delta / aSize;
-                    m2 -= delta * (old - mean);
-                }
-                if (++evictions >= amounts.length) {
-                    // Additions and removals accumulate rounding; a full two-pass recompute once per window resets it.
-                    evictions = 0;
-                    recompute();
-                }
-            }
-            amounts[(aHead + aSize) % amounts.length] = x;
-            aSize++;
-            double delta = x - mean;
-            mean += delta / aSize;
-            m2 += delta * (x - mean);
-            if (m2 < 0) {
-                m2 = 0;
-            }
-        }
-
-        private void recompute() {
-            double sum = 0;
-            for (int i = 0; i < aSize; i++) {
-                sum += amounts[(aHead + i) % amounts.length];
-            }
-            mean = aSize == 0 ? 0 : sum / aSize;
-            double sq = 0;
-            for (int i = 0; i < aSize; i++) {
-                double d = amounts[(aHead + i) % amounts.length] - mean;
-                sq += d * d;
-            }
-            m2 = sq;
-        }
-
-        double mean() {
-            return mean;
-        }
-
-        double sampleVariance() {
-            return aSize < 2 ? 0 : m2 / (aSize - 1);
-        }
-
-        int samples() {
-            return aSize;
         }
     }
 }

@@ -8,12 +8,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.common.config.AbstractConfig;
+import io.mskbridge.common.config.ConfigEnums;
+
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Configuration of {@link FraudFlag}. */
-public final class FraudFlagConfig extends AbstractConfig {
+public final class FraudFlagConfig extends TransformConfig {
 
     public static final String RULE_HIGH_AMOUNT = "high_amount";
     public static final String RULE_VELOCITY = "velocity";
@@ -51,119 +55,102 @@ public final class FraudFlagConfig extends AbstractConfig {
         PROCESSING
     }
 
-    private static final String GROUP_FIELDS = "Fields";
-    private static final String GROUP_HIGH = "Rule: high_amount";
-    private static final String GROUP_VELOCITY = "Rule: velocity";
-    private static final String GROUP_ZSCORE = "Rule: zscore";
-    private static final String GROUP_BLOCKED = "Rule: blocked_value";
-    private static final String GROUP_STATE = "State";
-    private static final String GROUP_OUTPUT = "Output";
-    private static final String GROUP_INVALID = "Invalid records";
-
     public static ConfigDef configDef() {
-        ConfigDef def = new ConfigDef()
-                .define(RULES_CONFIG, ConfigDef.Type.LIST, String.join(",", RULES), Validators.subsetOf(RULES),
-                        ConfigDef.Importance.HIGH,
+        ConfigDefBuilder keys = new ConfigDefBuilder().group("Fields")
+                .define(RULES_CONFIG, Type.LIST, String.join(",", RULES), Validators.subsetOf(RULES), Importance.HIGH,
                         "Rules that may fire. A listed rule is active when its parameters are set (high_amount needs "
                                 + HIGH_AMOUNT_THRESHOLD_CONFIG + ", velocity needs " + VELOCITY_MAX_EVENTS_CONFIG
                                 + ", zscore needs " + ZSCORE_THRESHOLD_CONFIG + " (default 3.0), blocked_value needs "
                                 + BLOCKED_FIELD_CONFIG + " and " + BLOCKED_VALUES_CONFIG + "). When this key is set "
                                 + "explicitly, every listed rule must have its parameters.",
-                        GROUP_FIELDS, 1, ConfigDef.Width.LONG, "Rules")
-                .define(AMOUNT_FIELD_CONFIG, ConfigDef.Type.STRING, "amount", Validators.fieldName(),
-                        ConfigDef.Importance.HIGH,
+                        Width.LONG, "Rules")
+                .field(AMOUNT_FIELD_CONFIG, "amount", Importance.HIGH,
                         "Field holding the amount (number, numeric string or Decimal) for high_amount and zscore. A "
                                 + "record without it skips those rules; a non-numeric one is an invalid record.",
-                        GROUP_FIELDS, 2, ConfigDef.Width.MEDIUM, "Amount field")
-                .define(KEY_FIELD_CONFIG, ConfigDef.Type.STRING, "user_id", Validators.fieldName(),
-                        ConfigDef.Importance.HIGH,
+                        "Amount field")
+                .field(KEY_FIELD_CONFIG, "user_id", Importance.HIGH,
                         "Field whose value keys the per-key state of velocity and zscore. Records without it get "
                                 + "only the stateless rules. State lives in each task, so these rules are exact only "
                                 + "when all records of a key reach the same task: make this field the Kinesis "
                                 + "partition key (which becomes the Kafka key, hence one partition, hence one task).",
-                        GROUP_FIELDS, 3, ConfigDef.Width.MEDIUM, "Key field")
-                .define(HIGH_AMOUNT_THRESHOLD_CONFIG, ConfigDef.Type.DOUBLE, null, Validators.nullOr(Validators.finite()),
-                        ConfigDef.Importance.MEDIUM,
+                        "Key field")
+                .group("Rule: high_amount")
+                .define(HIGH_AMOUNT_THRESHOLD_CONFIG, Type.DOUBLE, null, Validators.nullOr(Validators.finite()),
+                        Importance.MEDIUM,
                         "Fires when the amount (in major units, as in the record) is strictly above this. Unset: off.",
-                        GROUP_HIGH, 1, ConfigDef.Width.SHORT, "High amount threshold")
-                .define(HIGH_AMOUNT_WEIGHT_CONFIG, ConfigDef.Type.DOUBLE, 0.5, ConfigDef.Range.between(0.0, 1.0),
-                        ConfigDef.Importance.LOW, "Contribution of high_amount to the fraud score (see score.field).",
-                        GROUP_HIGH, 2, ConfigDef.Width.SHORT, "High amount weight")
-                .define(VELOCITY_MAX_EVENTS_CONFIG, ConfigDef.Type.INT, null,
-                        Validators.nullOr(ConfigDef.Range.between(1, 100_000)), ConfigDef.Importance.MEDIUM,
+                        Width.SHORT, "High amount threshold")
+                .fraction(HIGH_AMOUNT_WEIGHT_CONFIG, 0.5, Importance.LOW,
+                        "Contribution of high_amount to the fraud score (see score.field).", "High amount weight")
+                .group("Rule: velocity")
+                .define(VELOCITY_MAX_EVENTS_CONFIG, Type.INT, null,
+                        Validators.nullOr(ConfigDef.Range.between(1, 100_000)), Importance.MEDIUM,
                         "Fires when a key has more than this many events (this one included) within "
                                 + VELOCITY_WINDOW_MS_CONFIG + ". Unset: off.",
-                        GROUP_VELOCITY, 1, ConfigDef.Width.SHORT, "Velocity max events")
-                .define(VELOCITY_WINDOW_MS_CONFIG, ConfigDef.Type.LONG, 60_000L, ConfigDef.Range.atLeast(1),
-                        ConfigDef.Importance.MEDIUM, "Length of the sliding velocity window in milliseconds.",
-                        GROUP_VELOCITY, 2, ConfigDef.Width.SHORT, "Velocity window (ms)")
-                .define(VELOCITY_TIME_CONFIG, ConfigDef.Type.STRING, "record", Validators.enumName(VelocityTime.class),
-                        ConfigDef.Importance.LOW,
+                        Width.SHORT, "Velocity max events")
+                .define(VELOCITY_WINDOW_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1),
+                        Importance.MEDIUM, "Length of the sliding velocity window in milliseconds.",
+                        Width.SHORT, "Velocity window (ms)")
+                .choice(VELOCITY_TIME_CONFIG, VelocityTime.class, "record", Importance.LOW,
                         "'record': event time is the Connect record timestamp (falls back to processing time when "
                                 + "absent), so replays and catch-up reads judge velocity as it happened. "
                                 + "'processing': the task's clock. Events arriving out of time order are counted "
                                 + "against the window of the newest event seen.",
-                        GROUP_VELOCITY, 3, ConfigDef.Width.SHORT, "Velocity time")
-                .define(VELOCITY_WEIGHT_CONFIG, ConfigDef.Type.DOUBLE, 0.5, ConfigDef.Range.between(0.0, 1.0),
-                        ConfigDef.Importance.LOW, "Contribution of velocity to the fraud score.",
-                        GROUP_VELOCITY, 4, ConfigDef.Width.SHORT, "Velocity weight")
-                .define(ZSCORE_THRESHOLD_CONFIG, ConfigDef.Type.DOUBLE, 3.0,
-                        Validators.nullOr(Validators.finiteAbove(0.0)), ConfigDef.Importance.MEDIUM,
+                        "Velocity time")
+                .fraction(VELOCITY_WEIGHT_CONFIG, 0.5, Importance.LOW, "Contribution of velocity to the fraud score.",
+                        "Velocity weight")
+                .group("Rule: zscore")
+                .define(ZSCORE_THRESHOLD_CONFIG, Type.DOUBLE, 3.0,
+                        Validators.nullOr(Validators.finiteAbove(0.0)), Importance.MEDIUM,
                         "Fires when |amount - mean| > threshold x stddev over the key's previous "
                                 + ZSCORE_WINDOW_CONFIG + " amounts (sample standard deviation; the current amount is "
                                 + "not part of its own baseline, as in the seed's 3-sigma query). A constant history "
                                 + "(stddev 0) flags any different amount. To turn the rule off, leave zscore out of " + RULES_CONFIG + ".",
-                        GROUP_ZSCORE, 1, ConfigDef.Width.SHORT, "Z-score threshold")
-                .define(ZSCORE_WINDOW_CONFIG, ConfigDef.Type.INT, 100, ConfigDef.Range.between(2, 100_000),
-                        ConfigDef.Importance.LOW, "Number of previous amounts per key in the baseline.",
-                        GROUP_ZSCORE, 2, ConfigDef.Width.SHORT, "Z-score window")
-                .define(ZSCORE_MIN_SAMPLES_CONFIG, ConfigDef.Type.INT, 10, ConfigDef.Range.between(2, 100_000),
-                        ConfigDef.Importance.LOW,
+                        Width.SHORT, "Z-score threshold")
+                .define(ZSCORE_WINDOW_CONFIG, Type.INT, 100, ConfigDef.Range.between(2, 100_000),
+                        Importance.LOW, "Number of previous amounts per key in the baseline.",
+                        Width.SHORT, "Z-score window")
+                .define(ZSCORE_MIN_SAMPLES_CONFIG, Type.INT, 10, ConfigDef.Range.between(2, 100_000),
+                        Importance.LOW,
                         "The rule stays silent until the key has this many previous amounts; at most "
                                 + ZSCORE_WINDOW_CONFIG + ".",
-                        GROUP_ZSCORE, 3, ConfigDef.Width.SHORT, "Z-score minimum samples")
-                .define(ZSCORE_WEIGHT_CONFIG, ConfigDef.Type.DOUBLE, 0.6, ConfigDef.Range.between(0.0, 1.0),
-                        ConfigDef.Importance.LOW, "Contribution of zscore to the fraud score.",
-                        GROUP_ZSCORE, 4, ConfigDef.Width.SHORT, "Z-score weight")
-                .define(BLOCKED_FIELD_CONFIG, ConfigDef.Type.STRING, "", Validators.optionalFieldName(),
-                        ConfigDef.Importance.MEDIUM, "Field checked against " + BLOCKED_VALUES_CONFIG
-                                + " (e.g. country). Empty: off.",
-                        GROUP_BLOCKED, 1, ConfigDef.Width.MEDIUM, "Blocked field")
-                .define(BLOCKED_VALUES_CONFIG, ConfigDef.Type.LIST, "", Validators.distinctValues(),
-                        ConfigDef.Importance.MEDIUM,
+                        Width.SHORT, "Z-score minimum samples")
+                .fraction(ZSCORE_WEIGHT_CONFIG, 0.6, Importance.LOW, "Contribution of zscore to the fraud score.",
+                        "Z-score weight")
+                .group("Rule: blocked_value")
+                .optionalField(BLOCKED_FIELD_CONFIG, "", Importance.MEDIUM, "Field checked against "
+                                + BLOCKED_VALUES_CONFIG + " (e.g. country). Empty: off.",
+                        "Blocked field")
+                .define(BLOCKED_VALUES_CONFIG, Type.LIST, "", Validators.distinctValues(), Importance.MEDIUM,
                         "Values of " + BLOCKED_FIELD_CONFIG + " that fire the rule, compared exactly (case-sensitive) "
                                 + "with the value's string form, e.g. 'KP,IR'.",
-                        GROUP_BLOCKED, 2, ConfigDef.Width.LONG, "Blocked values")
-                .define(BLOCKED_WEIGHT_CONFIG, ConfigDef.Type.DOUBLE, 1.0, ConfigDef.Range.between(0.0, 1.0),
-                        ConfigDef.Importance.LOW, "Contribution of blocked_value to the fraud score.",
-                        GROUP_BLOCKED, 3, ConfigDef.Width.SHORT, "Blocked weight")
-                .define(STATE_MAX_KEYS_CONFIG, ConfigDef.Type.INT, 100_000, ConfigDef.Range.between(1, 10_000_000),
-                        ConfigDef.Importance.MEDIUM,
+                        Width.LONG, "Blocked values")
+                .fraction(BLOCKED_WEIGHT_CONFIG, 1.0, Importance.LOW,
+                        "Contribution of blocked_value to the fraud score.", "Blocked weight")
+                .group("State")
+                .define(STATE_MAX_KEYS_CONFIG, Type.INT, 100_000, ConfigDef.Range.between(1, 10_000_000),
+                        Importance.MEDIUM,
                         "Most keys whose velocity/zscore state one task keeps; the least recently seen key is "
                                 + "evicted beyond that (its history restarts). Memory per key is about "
                                 + "8 x (velocity.max.events + zscore.window) bytes plus overhead.",
-                        GROUP_STATE, 1, ConfigDef.Width.SHORT, "Maximum keys")
-                .define(FLAG_FIELD_CONFIG, ConfigDef.Type.STRING, "fraud_flag", Validators.fieldName(),
-                        ConfigDef.Importance.LOW, "Output field: true when any active rule fired (optional BOOLEAN).",
-                        GROUP_OUTPUT, 1, ConfigDef.Width.MEDIUM, "Flag field")
-                .define(SCORE_FIELD_CONFIG, ConfigDef.Type.STRING, "fraud_score", Validators.fieldName(),
-                        ConfigDef.Importance.LOW,
+                        Width.SHORT, "Maximum keys")
+                .group("Output")
+                .field(FLAG_FIELD_CONFIG, "fraud_flag", Importance.LOW,
+                        "Output field: true when any active rule fired (optional BOOLEAN).", "Flag field")
+                .field(SCORE_FIELD_CONFIG, "fraud_score", Importance.LOW,
                         "Output field: 1 - product of (1 - weight) over the rules that fired ('noisy-OR'; 0 when none "
                                 + "fired, never above 1), rounded to 4 decimal places (optional FLOAT64).",
-                        GROUP_OUTPUT, 2, ConfigDef.Width.MEDIUM, "Score field")
-                .define(REASONS_FIELD_CONFIG, ConfigDef.Type.STRING, "fraud_reasons", Validators.fieldName(),
-                        ConfigDef.Importance.LOW,
+                        "Score field")
+                .field(REASONS_FIELD_CONFIG, "fraud_reasons", Importance.LOW,
                         "Output field: names of the rules that fired, in the order " + RULES
                                 + " (optional ARRAY of STRING; empty when none fired).",
-                        GROUP_OUTPUT, 3, ConfigDef.Width.MEDIUM, "Reasons field");
-        return InvalidRecordHandler.define(def, GROUP_INVALID, 1);
+                        "Reasons field");
+        return InvalidRecordHandler.define(keys).build();
     }
 
     private final Set<String> activeRules;
 
     public FraudFlagConfig(Map<?, ?> originals) {
-        super(configDef(), originals, false);
-        InvalidRecordHandler.requireRouteTopic(this);
+        super(configDef(), originals);
         boolean explicit = originals.containsKey(RULES_CONFIG);
         Set<String> listed = getList(RULES_CONFIG).stream().map(s -> s.trim().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
@@ -212,8 +199,7 @@ public final class FraudFlagConfig extends AbstractConfig {
     }
 
     String blockedField() {
-        String s = getString(BLOCKED_FIELD_CONFIG);
-        return s == null ? "" : s.trim();
+        return optionalField(BLOCKED_FIELD_CONFIG);
     }
 
     List<String> blockedValues() {
@@ -222,16 +208,12 @@ public final class FraudFlagConfig extends AbstractConfig {
     }
 
     VelocityTime velocityTime() {
-        return VelocityTime.valueOf(getString(VELOCITY_TIME_CONFIG).trim().toUpperCase(Locale.ROOT));
+        return ConfigEnums.parse(VelocityTime.class, VELOCITY_TIME_CONFIG, getString(VELOCITY_TIME_CONFIG));
     }
 
-    /** Weights in rule order, each as a BigDecimal rounded to 4 decimals. */
+    /** Weights in rule order. */
     double[] weights() {
         return new double[]{getDouble(HIGH_AMOUNT_WEIGHT_CONFIG), getDouble(VELOCITY_WEIGHT_CONFIG),
             getDouble(ZSCORE_WEIGHT_CONFIG), getDouble(BLOCKED_WEIGHT_CONFIG)};
-    }
-
-    String field(String key) {
-        return getString(key).trim();
     }
 }

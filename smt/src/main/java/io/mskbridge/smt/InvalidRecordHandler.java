@@ -1,6 +1,6 @@
 package io.mskbridge.smt;
 
-import java.util.Locale;
+import io.mskbridge.common.config.ConfigEnums;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -36,11 +36,7 @@ public final class InvalidRecordHandler {
 
     /** What to do with a record a transform cannot accept. */
     public enum OnInvalid {
-        FAIL, DROP, ROUTE;
-
-        static OnInvalid parse(String s) {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
-        }
+        FAIL, DROP, ROUTE
     }
 
     private final String transform;
@@ -59,31 +55,34 @@ public final class InvalidRecordHandler {
         this.topicSuffix = templated ? topicTemplate.substring(i + TOPIC_PLACEHOLDER.length()) : "";
     }
 
-    /** Builds the handler from a config defined with {@link #define(ConfigDef, String, int)}. */
+    /** Builds the handler from a config defined with {@link #define(ConfigDefBuilder)}. */
     static InvalidRecordHandler from(String transform, AbstractConfig config) {
-        return new InvalidRecordHandler(transform, OnInvalid.parse(config.getString(ON_INVALID_CONFIG)),
+        return new InvalidRecordHandler(transform, mode(config),
                 config.getString(INVALID_TOPIC_CONFIG).trim());
     }
 
-    /** Adds {@code on.invalid} and {@code invalid.topic} to a transform's ConfigDef. */
-    static ConfigDef define(ConfigDef def, String group, int firstOrder) {
-        return def
-                .define(ON_INVALID_CONFIG, ConfigDef.Type.STRING, "fail",
-                        Validators.enumName(OnInvalid.class), ConfigDef.Importance.HIGH,
+    /** Adds the group of {@code on.invalid} and {@code invalid.topic} to a transform's ConfigDef. */
+    static ConfigDefBuilder define(ConfigDefBuilder keys) {
+        return keys.group("Invalid records")
+                .choice(ON_INVALID_CONFIG, OnInvalid.class, "fail", ConfigDef.Importance.HIGH,
                         "What to do with a record this transform cannot accept. 'fail' throws a DataException "
                                 + "naming the record and the problem, so the connector's errors.tolerance and "
                                 + "(for sinks) errors.deadletterqueue.topic.name apply. 'drop' removes the record. "
                                 + "'route' sends the unchanged record to '" + INVALID_TOPIC_CONFIG + "' with a '"
                                 + ERROR_HEADER + "' header holding the reason; this also works in source "
                                 + "connectors, which have no DLQ.",
-                        group, firstOrder, ConfigDef.Width.SHORT, "On invalid record")
+                        "On invalid record")
                 .define(INVALID_TOPIC_CONFIG, ConfigDef.Type.STRING, DEFAULT_INVALID_TOPIC,
                         Validators.topicTemplate(), ConfigDef.Importance.MEDIUM,
                         "Topic for rejected records when " + ON_INVALID_CONFIG + "=route. '" + TOPIC_PLACEHOLDER
                                 + "' is replaced by the record's topic. For source records the partition is left "
                                 + "to the producer's partitioner (the invalid topic may have fewer partitions); "
                                 + "sink records keep their partition and offset.",
-                        group, firstOrder + 1, ConfigDef.Width.MEDIUM, "Invalid record topic");
+                        ConfigDef.Width.MEDIUM, "Invalid record topic");
+    }
+
+    private static OnInvalid mode(AbstractConfig config) {
+        return ConfigEnums.parse(OnInvalid.class, ON_INVALID_CONFIG, config.getString(ON_INVALID_CONFIG));
     }
 
     OnInvalid mode() {
@@ -144,7 +143,7 @@ public final class InvalidRecordHandler {
 
     static void requireRouteTopic(AbstractConfig config) {
         // The validator already checked the template; this only guards the obvious self-loop.
-        if (OnInvalid.parse(config.getString(ON_INVALID_CONFIG)) == OnInvalid.ROUTE
+        if (mode(config) == OnInvalid.ROUTE
                 && TOPIC_PLACEHOLDER.equals(config.getString(INVALID_TOPIC_CONFIG).trim())) {
             throw new ConfigException(INVALID_TOPIC_CONFIG, config.getString(INVALID_TOPIC_CONFIG),
                     "routing invalid records to their own topic would hide them; add a suffix such as '.invalid'");

@@ -1,20 +1,14 @@
 package io.mskbridge.smt;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.apache.kafka.connect.transforms.util.Requirements.requireMap;
-import static org.apache.kafka.connect.transforms.util.Requirements.requireStruct;
 
 /**
  * Adds the seed Lambda's data quality score: 1.0, minus a penalty for each absent optional field, minus a
@@ -25,18 +19,17 @@ import static org.apache.kafka.connect.transforms.util.Requirements.requireStruc
  *
  * @param <R> the record type
  */
-public abstract class QualityScore<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public abstract class QualityScore<R extends ConnectRecord<R>> extends RecordValueTransform<R> {
 
     private static final Logger log = LoggerFactory.getLogger(QualityScore.class);
 
-    public static final String OVERVIEW_DOC = "Adds a data quality score in [0, 1]: 1.0 minus a penalty per absent "
-            + "optional field, minus a penalty when the record's timestamp is older than max.age.ms."
-            + "<p/>Use the concrete transformation type designed for the record value (<code>"
-            + QualityScore.Value.class.getName() + "</code>).";
+    public static final String OVERVIEW_DOC = overview(
+            "Adds a data quality score in [0, 1]: 1.0 minus a penalty per absent "
+            + "optional field, minus a penalty when the record's timestamp is older than max.age.ms.",
+            QualityScore.Value.class);
 
     public static final ConfigDef CONFIG_DEF = QualityScoreConfig.configDef();
 
-    private static final String PURPOSE = "quality score";
     private static final Schema SCORE_SCHEMA = Schema.OPTIONAL_FLOAT64_SCHEMA;
 
     private final Clock clock;
@@ -47,7 +40,6 @@ public abstract class QualityScore<R extends ConnectRecord<R>> implements Transf
     private long maxAgeMs;
     private String scoreField;
     private InvalidRecordHandler invalid;
-    private SchemaCache schemaUpdateCache;
 
     protected QualityScore() {
         this(Clock.systemUTC());
@@ -55,78 +47,42 @@ public abstract class QualityScore<R extends ConnectRecord<R>> implements Transf
 
     /** For tests: a fixed or offset clock decides what "stale" means. */
     QualityScore(Clock clock) {
+        super("quality score", CONFIG_DEF);
         this.clock = clock;
     }
 
     @Override
     public void configure(Map<String, ?> props) {
         QualityScoreConfig config = new QualityScoreConfig(props);
-        optionalFields = config.optionalFields().toArray(new String[0]);
+        List<String> optional = config.trimmedList(QualityScoreConfig.OPTIONAL_FIELDS_CONFIG);
+        optionalFields = optional.toArray(new String[0]);
         missingPenalty = config.missingFieldPenaltyUnits();
         stalePenalty = config.stalePenaltyUnits();
-        timestampField = config.timestampField();
-        maxAgeMs = config.maxAgeMs();
-        scoreField = config.scoreField();
+        timestampField = config.optionalField(QualityScoreConfig.TIMESTAMP_FIELD_CONFIG);
+        maxAgeMs = config.getLong(QualityScoreConfig.MAX_AGE_MS_CONFIG);
+        scoreField = config.field(QualityScoreConfig.SCORE_FIELD_CONFIG);
         invalid = InvalidRecordHandler.from("QualityScore", config);
-        schemaUpdateCache = new SchemaCache();
+        declareOutputs(new String[]{scoreField}, new Schema[]{SCORE_SCHEMA});
         log.info("QualityScore configured: optional={}, timestamp.field={}, max.age.ms={}, score.field={}, on.invalid={}",
-                config.optionalFields(), timestampField, maxAgeMs, scoreField, invalid.mode());
+                optional, timestampField, maxAgeMs, scoreField, invalid.mode());
     }
 
     @Override
-    public R apply(R record) {
-        Object value = operatingValue(record);
-        if (value == null) {
-            return record;
-        }
-        Schema schema = operatingSchema(record);
-        return schema == null ? applySchemaless(record, requireMap(value, PURPOSE))
-                : applyWithSchema(record, requireStruct(value, PURPOSE));
-    }
-
-    private R applySchemaless(R record, Map<String, Object> map) {
+    R transform(R record, ValueFields value) {
         int missing = 0;
         for (String f : optionalFields) {
-            if (map.get(f) == null) {
+            if (value.get(f) == null) {
                 missing++;
             }
         }
-        Object ts = timestampField.isEmpty() ? null : map.get(timestampField);
+        Object ts = timestampField.isEmpty() ? null : value.get(timestampField);
         double score;
         try {
             score = score(missing, ts);
         } catch (IllegalArgumentException e) {
             return invalid.reject(record, "field '" + timestampField + "': " + e.getMessage());
         }
-        Map<String, Object> updated = OwnedMap.writable(map, 1);
-        updated.put(scoreField, score);
-        return newRecord(record, null, updated);
-    }
-
-    private R applyWithSchema(R record, Struct struct) {
-        Schema schema = struct.schema();
-        int missing = 0;
-        for (String f : optionalFields) {
-            Field field = schema.field(f);
-            if (field == null || struct.get(field) == null) {
-                missing++;
-            }
-        }
-        Object ts = timestampField.isEmpty() ? null : StructSchemas.get(struct, timestampField);
-        double score;
-        try {
-            score = score(missing, ts);
-        } catch (IllegalArgumentException e) {
-            return invalid.reject(record, "field '" + timestampField + "': " + e.getMessage());
-        }
-        Schema updatedSchema = schemaUpdateCache.get(schema);
-        if (updatedSchema == null) {
-            updatedSchema = StructSchemas.extend(schema, new String[]{scoreField}, new Schema[]{SCORE_SCHEMA});
-            schemaUpdateCache.put(schema, updatedSchema);
-        }
-        Struct updated = StructSchemas.copy(struct, updatedSchema);
-        updated.put(scoreField, score);
-        return newRecord(record, updatedSchema, updated);
+        return withOutputs(record, value, score);
     }
 
     /** The score for a record with {@code missing} absent optional fields and event time {@code ts} (may be null). */
@@ -143,27 +99,6 @@ public abstract class QualityScore<R extends ConnectRecord<R>> implements Transf
         return units <= 0 ? 0.0 : units / (double) QualityScoreConfig.SCALE;
     }
 
-    @Override
-    public ConfigDef config() {
-        return CONFIG_DEF;
-    }
-
-    @Override
-    public String version() {
-        return SmtVersion.VERSION;
-    }
-
-    @Override
-    public void close() {
-        schemaUpdateCache = null;
-    }
-
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
-
     /** Scores the record value. */
     public static class Value<R extends ConnectRecord<R>> extends QualityScore<R> {
 
@@ -172,22 +107,6 @@ public abstract class QualityScore<R extends ConnectRecord<R>> implements Transf
 
         Value(Clock clock) {
             super(clock);
-        }
-
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    updatedSchema, updatedValue, record.timestamp());
         }
     }
 }

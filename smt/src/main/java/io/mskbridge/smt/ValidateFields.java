@@ -5,17 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.apache.kafka.connect.transforms.util.Requirements.requireMap;
-import static org.apache.kafka.connect.transforms.util.Requirements.requireStruct;
 
 /**
  * Checks that record values carry the required fields (and optionally that fields have the expected types),
@@ -24,19 +16,17 @@ import static org.apache.kafka.connect.transforms.util.Requirements.requireStruc
  *
  * @param <R> the record type
  */
-public abstract class ValidateFields<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public abstract class ValidateFields<R extends ConnectRecord<R>> extends RecordValueTransform<R> {
 
     private static final Logger log = LoggerFactory.getLogger(ValidateFields.class);
 
-    public static final String OVERVIEW_DOC = "Validates that the record value has the required fields, optionally "
+    public static final String OVERVIEW_DOC = overview(
+            "Validates that the record value has the required fields, optionally "
             + "with the given types; invalid records fail the task (so errors.tolerance and the DLQ apply), are "
-            + "dropped, or are routed to another topic with a '" + InvalidRecordHandler.ERROR_HEADER + "' header."
-            + "<p/>Use the concrete transformation type designed for the record value (<code>"
-            + ValidateFields.Value.class.getName() + "</code>).";
+            + "dropped, or are routed to another topic with a '" + InvalidRecordHandler.ERROR_HEADER + "' header.",
+            ValidateFields.Value.class);
 
     public static final ConfigDef CONFIG_DEF = ValidateFieldsConfig.configDef();
-
-    private static final String PURPOSE = "field validation";
 
     private String[] required;
     private boolean allowNull;
@@ -44,66 +34,41 @@ public abstract class ValidateFields<R extends ConnectRecord<R>> implements Tran
     private FieldType[] types;
     private InvalidRecordHandler invalid;
 
+    protected ValidateFields() {
+        super("field validation", CONFIG_DEF);
+    }
+
     @Override
     public void configure(Map<String, ?> props) {
         ValidateFieldsConfig config = new ValidateFieldsConfig(props);
-        required = config.requiredFields().toArray(new String[0]);
-        allowNull = config.allowNull();
+        List<String> requiredFields = config.trimmedList(ValidateFieldsConfig.REQUIRED_FIELDS_CONFIG);
+        required = requiredFields.toArray(new String[0]);
+        allowNull = config.getBoolean(ValidateFieldsConfig.ALLOW_NULL_CONFIG);
         Map<String, FieldType> typed = config.fieldTypes();
         typedFields = typed.keySet().toArray(new String[0]);
         types = typed.values().toArray(new FieldType[0]);
         invalid = InvalidRecordHandler.from("ValidateFields", config);
         log.info("ValidateFields configured: required={}, allowNull={}, types={}, on.invalid={}",
-                config.requiredFields(), allowNull, typed, invalid.mode());
+                requiredFields, allowNull, typed, invalid.mode());
     }
 
     @Override
-    public R apply(R record) {
-        Object value = operatingValue(record);
-        if (value == null) {
-            return record;
+    R transform(R record, ValueFields value) {
+        List<String> missing = null;
+        for (String f : required) {
+            if (value.get(f) == null && !(allowNull && value.has(f))) {
+                missing = add(missing, f);
+            }
         }
-        String problem = operatingSchema(record) == null
-                ? checkSchemaless(requireMap(value, PURPOSE))
-                : checkStruct(requireStruct(value, PURPOSE));
+        List<String> wrong = null;
+        for (int i = 0; i < typedFields.length; i++) {
+            Object v = value.get(typedFields[i]);
+            if (v != null && !types[i].matches(v)) {
+                wrong = add(wrong, typeProblem(typedFields[i], types[i], v));
+            }
+        }
+        String problem = describe(missing, wrong);
         return problem == null ? record : invalid.reject(record, problem);
-    }
-
-    private String checkSchemaless(Map<String, Object> map) {
-        List<String> missing = null;
-        for (String f : required) {
-            if (map.get(f) == null && !(allowNull && map.containsKey(f))) {
-                missing = add(missing, f);
-            }
-        }
-        List<String> wrong = null;
-        for (int i = 0; i < typedFields.length; i++) {
-            Object v = map.get(typedFields[i]);
-            if (v != null && !types[i].matches(v)) {
-                wrong = add(wrong, typeProblem(typedFields[i], types[i], v));
-            }
-        }
-        return describe(missing, wrong);
-    }
-
-    private String checkStruct(Struct struct) {
-        Schema schema = struct.schema();
-        List<String> missing = null;
-        for (String f : required) {
-            Field field = schema.field(f);
-            if (field == null || struct.get(field) == null && !allowNull) {
-                missing = add(missing, f);
-            }
-        }
-        List<String> wrong = null;
-        for (int i = 0; i < typedFields.length; i++) {
-            Field field = schema.field(typedFields[i]);
-            Object v = field == null ? null : struct.get(field);
-            if (v != null && !types[i].matches(v)) {
-                wrong = add(wrong, typeProblem(typedFields[i], types[i], v));
-            }
-        }
-        return describe(missing, wrong);
     }
 
     private static String typeProblem(String field, FieldType type, Object v) {
@@ -133,34 +98,7 @@ public abstract class ValidateFields<R extends ConnectRecord<R>> implements Tran
         return sb.toString();
     }
 
-    @Override
-    public ConfigDef config() {
-        return CONFIG_DEF;
-    }
-
-    @Override
-    public String version() {
-        return SmtVersion.VERSION;
-    }
-
-    @Override
-    public void close() {
-    }
-
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
     /** Validates the record value. */
     public static class Value<R extends ConnectRecord<R>> extends ValidateFields<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
     }
 }

@@ -1,35 +1,30 @@
 package io.mskbridge.smt;
 
-import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
 
 /** Configuration of {@link ValidateFields}. */
-public final class ValidateFieldsConfig extends AbstractConfig {
+public final class ValidateFieldsConfig extends TransformConfig {
 
     public static final String REQUIRED_FIELDS_CONFIG = "required.fields";
     public static final String REQUIRED_FIELDS_DEFAULT = "event_type,timestamp";
     public static final String ALLOW_NULL_CONFIG = "required.fields.allow.null";
     public static final String FIELD_TYPES_CONFIG = "field.types";
 
-    private static final String GROUP = "Validation";
-    private static final String GROUP_INVALID = "Invalid records";
-
     public static ConfigDef configDef() {
-        ConfigDef def = new ConfigDef()
-                .define(REQUIRED_FIELDS_CONFIG, ConfigDef.Type.LIST, REQUIRED_FIELDS_DEFAULT, Validators.fieldNames(),
-                        ConfigDef.Importance.HIGH,
+        ConfigDefBuilder keys = new ConfigDefBuilder().group("Validation")
+                .fieldList(REQUIRED_FIELDS_CONFIG, REQUIRED_FIELDS_DEFAULT, Importance.HIGH,
                         "Top-level fields every record value must contain (the seed's validate_schema). A field "
                                 + "whose value is null counts as missing unless " + ALLOW_NULL_CONFIG + "=true.",
-                        GROUP, 1, ConfigDef.Width.LONG, "Required fields")
-                .define(ALLOW_NULL_CONFIG, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+                        "Required fields")
+                .define(ALLOW_NULL_CONFIG, ConfigDef.Type.BOOLEAN, false, null, Importance.LOW,
                         "Whether a required field that is present with a null value is acceptable. The seed only "
                                 + "checked presence ('field not in data'); the default is stricter because a null "
                                 + "event_type or timestamp breaks the sinks' keys all the same.",
-                        GROUP, 2, ConfigDef.Width.SHORT, "Allow null required fields")
-                .define(FIELD_TYPES_CONFIG, ConfigDef.Type.LIST, "", Validators.fieldTypes(), ConfigDef.Importance.MEDIUM,
+                        ConfigDef.Width.SHORT, "Allow null required fields")
+                .define(FIELD_TYPES_CONFIG, ConfigDef.Type.LIST, "", Validators.fieldTypes(), Importance.MEDIUM,
                         "Optional type checks as field:type pairs, e.g. 'amount:number,timestamp:timestamp'. A typed "
                                 + "field is checked only when present and non-null (list it in " + REQUIRED_FIELDS_CONFIG
                                 + " too to require it). Types: string; number (any finite number or Decimal, not a "
@@ -37,21 +32,12 @@ public final class ValidateFieldsConfig extends AbstractConfig {
                                 + "double); boolean; timestamp (ISO-8601 with Z or an offset, offset-less read as UTC, "
                                 + "epoch millis as a number or digit string, or a Connect Timestamp); map or object "
                                 + "(a JSON object or Struct); array.",
-                        GROUP, 3, ConfigDef.Width.LONG, "Field types");
-        return InvalidRecordHandler.define(def, GROUP_INVALID, 1);
+                        ConfigDef.Width.LONG, "Field types");
+        return InvalidRecordHandler.define(keys).build();
     }
 
     public ValidateFieldsConfig(Map<?, ?> originals) {
-        super(configDef(), originals, false);
-        InvalidRecordHandler.requireRouteTopic(this);
-    }
-
-    List<String> requiredFields() {
-        return getList(REQUIRED_FIELDS_CONFIG).stream().map(String::trim).collect(java.util.stream.Collectors.toList());
-    }
-
-    boolean allowNull() {
-        return getBoolean(ALLOW_NULL_CONFIG);
+        super(configDef(), originals);
     }
 
     Map<String, FieldType> fieldTypes() {

@@ -228,7 +228,7 @@ class AmountToMinorUnitsTest {
     @CsvSource(delimiter = '|', value = {
         "default.currency|ZZZ|not an ISO 4217 currency code",
         "default.currency|XAU|has no minor units",
-        "rounding.mode|NEAREST|must be one of [up, down, ceiling, floor, half_up, half_down, half_even, unnecessary]",
+        "rounding.mode|NEAREST|Must be one of [up, down, ceiling, floor, half_up, half_down, half_even, unnecessary]",
         "amount.field|''|non-empty field name",
         "target.field|' '|non-empty field name",
         "invalid.topic|a/b|contains '/'",

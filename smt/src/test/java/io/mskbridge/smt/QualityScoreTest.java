@@ -234,7 +234,7 @@ class QualityScoreTest {
         "max.age.ms|-1|Value must be at least 0",
         "score.field|' '|must be a non-empty field name",
         "optional.fields|a,a|more than once",
-        "on.invalid|ignore|must be one of",
+        "on.invalid|ignore|Must be one of",
     })
     void configErrors(String key, String value, String message) {
         assertThatThrownBy(() -> transform(props(key, value))).isInstanceOf(ConfigException.class)

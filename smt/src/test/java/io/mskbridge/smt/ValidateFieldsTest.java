@@ -219,7 +219,7 @@ class ValidateFieldsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "on.invalid|explode|must be one of [fail, drop, route]",
+        "on.invalid|explode|Must be one of [fail, drop, route]",
         "required.fields|a,,b|contains an empty field name",
         "required.fields|a,a|lists field 'a' more than once",
         "field.types|amount|is not of the form field:type",
