@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Plugin discovery, versions and config documentation (conventions 1, 3 and 8). */
+/** Plugin discovery, versions and config documentation (docs/ARCHITECTURE.md, Configuration and Plugins and versions). */
 class PluginPackagingTest {
 
     static final List<Class<?>> TRANSFORMS = List.of(ValidateFields.Value.class, QualityScore.Value.class,
