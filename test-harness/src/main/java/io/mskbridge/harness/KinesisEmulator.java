@@ -1,6 +1,5 @@
 package io.mskbridge.harness;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,12 +17,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * process, on plain HTTP. It implements resharding (ChildShards), all iterator types and SubscribeToShard, but
  * is slow (hundreds of puts/s, slower as a shard fills): keep test streams small and fresh.
  */
-public class KinesisEmulator extends ManagedServer {
+public class KinesisEmulator extends ChildProcessServer<KinesisClient> {
 
     private final Map<String, String> env = new HashMap<>();
-    private int port;
-    private ChildProcess process;
-    private KinesisClient client;
 
     /** Sets one of the emulator's environment settings (e.g. {@code SHARD_LIMIT}), before start. */
     public KinesisEmulator withSetting(String key, String value) {
@@ -39,7 +35,6 @@ public class KinesisEmulator extends ManagedServer {
             throw new IllegalStateException("kinesis-local is not installed at " + main
                     + ": the test-harness build runs `npm ci` in " + home + " (needs Node.js and npm)");
         }
-        port = Ports.free();
         Map<String, String> e = new HashMap<>();
         e.put("KINESIS_MOCK_PLAIN_PORT", String.valueOf(port));
         e.put("KINESIS_MOCK_TLS_PORT", String.valueOf(Ports.free()));
@@ -53,34 +48,9 @@ public class KinesisEmulator extends ManagedServer {
         e.put("UPDATE_SHARD_COUNT_DURATION", "200ms");
         e.put("LOG_LEVEL", "WARN");
         e.putAll(env);
-        process = ChildProcess.start("kinesis-local", List.of("node", main.toString()), HarnessEnv.newWorkDir("kinesis-local"), e);
-        client = TestAws.kinesis(endpoint());
-        // An open port is not enough: the emulator answers only once its state is initialised.
-        Waits.until("kinesis-local at " + endpoint(), Duration.ofSeconds(60), () -> {
-            process.requireAlive();
-            client.listStreams();
-            return true;
-        });
-    }
-
-    @Override
-    protected void doStop() {
-        if (client != null) {
-            client.close();
-        }
-        if (process != null) {
-            process.stop(10);
-        }
-    }
-
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    /** A client of this emulator (owned by the emulator; do not close). */
-    public KinesisClient client() {
-        requireStarted();
-        return client;
+        ChildProcess process = ChildProcess.start("kinesis-local", List.of("node", main.toString()),
+                HarnessEnv.newWorkDir("kinesis-local"), e);
+        awaitReady("kinesis-local", process, TestAws.kinesis(endpoint()), KinesisClient::listStreams);
     }
 
     /** Creates a stream and waits until it is ACTIVE. */
@@ -94,9 +64,5 @@ public class KinesisEmulator extends ManagedServer {
         Waits.until("stream " + name + " ACTIVE", Duration.ofSeconds(60), () -> client().describeStreamSummary(
                 DescribeStreamSummaryRequest.builder().streamName(name).build())
                 .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
-    }
-
-    public ChildProcess process() {
-        return process;
     }
 }
