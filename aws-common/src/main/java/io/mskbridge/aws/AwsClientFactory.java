@@ -27,16 +27,12 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -208,8 +204,9 @@ public final class AwsClientFactory implements AutoCloseable {
     }
 
     /**
-     * Async Kinesis client (Netty; HTTP/2 as the Kinesis defaults ask, needed for SubscribeToShard) with
-     * up to {@code maxConcurrency} concurrent requests/streams.
+     * Async Kinesis client (Netty; HTTP/2 as the Kinesis defaults ask) with up to {@code maxConcurrency} concurrent
+     * requests/streams. The one async client kept: enhanced fan-out (SubscribeToShard) works only over it; the
+     * connectors' other calls use the sync clients.
      */
     public KinesisAsyncClient kinesisAsync(int maxConcurrency) {
         return kinesisAsync(maxConcurrency, b -> { });
@@ -233,17 +230,6 @@ public final class AwsClientFactory implements AutoCloseable {
         return own(b.build());
     }
 
-    public DynamoDbAsyncClient dynamoDbAsync(int maxConcurrency) {
-        return dynamoDbAsync(maxConcurrency, b -> { });
-    }
-
-    public DynamoDbAsyncClient dynamoDbAsync(int maxConcurrency, Consumer<DynamoDbAsyncClientBuilder> customizer) {
-        DynamoDbAsyncClientBuilder b = common(DynamoDbAsyncClient.builder())
-                .httpClientBuilder(netty(maxConcurrency));
-        customizer.accept(b);
-        return own(b.build());
-    }
-
     /** Sync S3 client; path-style access when an endpoint override is set. */
     public S3Client s3(int maxConnections) {
         return s3(maxConnections, b -> { });
@@ -253,23 +239,6 @@ public final class AwsClientFactory implements AutoCloseable {
         S3ClientBuilder b = common(S3Client.builder())
                 .httpClientBuilder(apache(maxConnections))
                 .forcePathStyle(settings.endpointOverride().isPresent());
-        customizer.accept(b);
-        return own(b.build());
-    }
-
-    /**
-     * Async S3 client with the SDK's (pure Java) multipart support enabled, so large {@code putObject}
-     * bodies are uploaded in parts; path-style access when an endpoint override is set.
-     */
-    public S3AsyncClient s3Async(int maxConcurrency) {
-        return s3Async(maxConcurrency, b -> { });
-    }
-
-    public S3AsyncClient s3Async(int maxConcurrency, Consumer<S3AsyncClientBuilder> customizer) {
-        S3AsyncClientBuilder b = common(S3AsyncClient.builder())
-                .httpClientBuilder(netty(maxConcurrency))
-                .forcePathStyle(settings.endpointOverride().isPresent())
-                .multipartEnabled(true);
         customizer.accept(b);
         return own(b.build());
     }

@@ -31,17 +31,14 @@ import com.sun.net.httpserver.HttpServer;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -198,15 +195,6 @@ class AwsClientFactoryTest {
     }
 
     @Test
-    void dynamoDbAsyncUsesNettyAndWorks() {
-        try (AwsClientFactory factory = new AwsClientFactory(staticSettings())) {
-            DynamoDbAsyncClient ddb = factory.dynamoDbAsync(4);
-            assertThat(ddb.listTables().join().tableNames()).containsExactly("orders");
-        }
-        assertThat(seen.get(0).header("User-Agent")).contains("mskbridge/");
-    }
-
-    @Test
     void maxRetriesBoundsTheSdkRetries() {
         failuresToServe = 100;
         try (AwsClientFactory factory = new AwsClientFactory(staticSettings("aws.max.retries", "2"))) {
@@ -235,11 +223,9 @@ class AwsClientFactoryTest {
         try (AwsClientFactory factory = new AwsClientFactory(staticSettings())) {
             S3Client s3 = factory.s3(4);
             s3.putObject(b -> b.bucket("archive").key("topic/0/00000.json"), RequestBody.fromString("{}"));
-            S3AsyncClient s3a = factory.s3Async(4);
-            s3a.putObject(b -> b.bucket("archive").key("async/1.json"), AsyncRequestBody.fromString("{}")).join();
             assertThat(s3.serviceClientConfiguration().endpointOverride()).contains(URI.create(endpoint()));
         }
-        assertThat(seen).extracting(Seen::path).containsExactly("/archive/topic/0/00000.json", "/archive/async/1.json");
+        assertThat(seen).extracting(Seen::path).containsExactly("/archive/topic/0/00000.json");
         assertThat(seen).allSatisfy(s -> {
             assertThat(s.method()).isEqualTo("PUT");
             assertThat(s.header("Host")).startsWith("localhost:");
