@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The whole chain ValidateFields → AmountToMinorUnits → QualityScore → FraudFlag (all four fraud rules on) on
  * 12-field records, one record per operation: the score is records per second on one thread.
- * Run with {@code mvn -B -o -pl smt -am -Pbenchmarks verify}.
+ * Run with {@code mvn -B -o -pl smt -am -Pbenchmarks verify -DskipTests -DskipITs}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

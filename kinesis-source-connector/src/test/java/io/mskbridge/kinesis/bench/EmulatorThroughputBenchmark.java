@@ -1,4 +1,4 @@
-package io.mskbridge.kinesis;
+package io.mskbridge.kinesis.bench;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,9 @@ import java.util.Locale;
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.harness.KinesisEmulator;
+import io.mskbridge.kinesis.BenchSupport;
+import io.mskbridge.kinesis.KinesisSourceConfig;
+import io.mskbridge.kinesis.KinesisSourceTask;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -17,7 +20,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * Against the Kinesis emulator, in one run on the same stream: a bare SDK GetRecords loop (TRIM_HORIZON to the
  * end, no pauses) next to the task (GetRecords → de-aggregation → SourceRecords out of poll()), 200-byte JSON
  * records. Kafka is not involved: this isolates what the connector adds to reading Kinesis. Not part of the
- * test run; run like {@link InMemoryTaskBenchmark} with args [records].
+ * test run; args [records], {@code -Dbench.format}, {@code -Dbench.rounds}; run by the module's benchmarks profile
+ * like {@link InMemoryTaskBenchmark}.
  */
 public final class EmulatorThroughputBenchmark {
 

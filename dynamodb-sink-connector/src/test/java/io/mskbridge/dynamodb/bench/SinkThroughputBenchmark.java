@@ -1,4 +1,4 @@
-package io.mskbridge.dynamodb;
+package io.mskbridge.dynamodb.bench;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,12 +8,16 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.dynamodb.BenchSupport;
+import io.mskbridge.dynamodb.DynamoDbSinkConfig;
+import io.mskbridge.dynamodb.DynamoDbSinkTask;
 import io.mskbridge.harness.DynamoDbLocal;
 import io.mskbridge.harness.TestAws;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Throughput of the sink task against DynamoDB Local, next to (a) a bare SDK loop of concurrent BatchWriteItem
  * calls on the same items with the same concurrency and HTTP client, and (b) one PutItem per record, as the seed
  * Lambda's {@code store_in_dynamodb} does. Not a unit test; run with
- * {@code mvn -B -o -pl dynamodb-sink-connector -am -Pbenchmarks verify -DskipTests -Dbench.items=10000}.
+ * {@code mvn -B -o -pl dynamodb-sink-connector -am -Pbenchmarks verify -DskipTests -DskipITs -Dbench.items=10000}.
  * Fresh tables per run so no variant writes into a bigger table than another; best of two rounds.
  */
 public final class SinkThroughputBenchmark {
@@ -43,7 +47,7 @@ public final class SinkThroughputBenchmark {
         int putItemN = Math.min(n, 2_000);
         try (DynamoDbLocal dynamo = new DynamoDbLocal()) {
             dynamo.start();
-            Map<String, String> props = TestConfigs.seed(DynamoDbSinkConfig.MAX_IN_FLIGHT, String.valueOf(IN_FLIGHT),
+            Map<String, String> props = BenchSupport.seedConfig(DynamoDbSinkConfig.MAX_IN_FLIGHT, String.valueOf(IN_FLIGHT),
                     "aws.endpoint.url", dynamo.endpoint().toString(), "aws.access.key.id", TestAws.ACCESS_KEY,
                     "aws.secret.access.key", TestAws.SECRET_KEY, DynamoDbSinkConfig.TABLE, "{kafka.topic}");
             try (AwsClientFactory factory = new AwsClientFactory(AwsSettings.from(props))) {
@@ -116,10 +120,10 @@ public final class SinkThroughputBenchmark {
     private static double runSdk(DynamoDbClient client, ExecutorService pool, String table, List<SinkRecord> records,
                                  Map<String, String> props) throws Exception {
         createTable(client, table);
-        ItemMapper mapper = new ItemMapper(new DynamoDbSinkConfig(props));
+        Function<SinkRecord, WriteRequest> mapper = BenchSupport.itemMapper(props);
         List<WriteRequest> requests = new ArrayList<>(records.size());
         for (SinkRecord r : records) {
-            requests.add(mapper.map(r).request());
+            requests.add(mapper.apply(r));
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < requests.size(); i += POLL) {
@@ -147,11 +151,11 @@ public final class SinkThroughputBenchmark {
     private static double runPutItem(DynamoDbClient client, List<SinkRecord> records, Map<String, String> props) {
         String table = records.get(0).topic();
         createTable(client, table);
-        ItemMapper mapper = new ItemMapper(new DynamoDbSinkConfig(props));
+        Function<SinkRecord, WriteRequest> mapper = BenchSupport.itemMapper(props);
         long t0 = System.nanoTime();
         for (SinkRecord r : records) {
             Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item =
-                    new HashMap<>(mapper.map(r).request().putRequest().item());
+                    new HashMap<>(mapper.apply(r).putRequest().item());
             client.putItem(b -> b.tableName(table).item(item));
         }
         return records.size() / ((System.nanoTime() - t0) / 1e9);

@@ -1,6 +1,7 @@
-package io.mskbridge.s3;
+package io.mskbridge.s3.bench;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,15 +9,13 @@ import java.util.zip.GZIPOutputStream;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.mskbridge.harness.S3ProxyServer;
 import io.mskbridge.harness.TestAws;
+import io.mskbridge.s3.BenchSupport;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -33,22 +32,26 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   keys), gzip, PutObject per object of flush.size records. The ratio to it is what the connector adds
  *   (batching, memory budget, metadata, offsets).</li>
  * </ul>
- * Plus objects per 100,000 records vs the seed Lambda's one object per record. Run:
- * {@code mvn -B -o -pl s3-archive-sink -am verify -Pbenchmarks -Dtest=none -Dit.test=S3ThroughputBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false} (records:
- * {@code -Dbench.records=N}, rounds: {@code -Dbench.rounds=N}, passed on with {@code -DargLine=...}).
+ * Plus objects per 100,000 records vs the seed Lambda's one object per record. Run by the module's benchmarks
+ * profile: {@code mvn -B -o -pl s3-archive-sink -am -Pbenchmarks verify -DskipTests -DskipITs} (records:
+ * {@code -Dbench.records=N}, rounds: {@code -Dbench.rounds=N}).
  */
-@EnabledIfSystemProperty(named = "mskbridge.benchmarks", matches = "true")
-class S3ThroughputBenchmark {
+public final class S3ThroughputBenchmark {
 
     private static final int PARTITIONS = 4;
     private static final int FLUSH_SIZE = 25_000;
 
-    @RegisterExtension
-    static final S3ProxyServer S3 = new S3ProxyServer();
+    private S3ThroughputBenchmark() {
+    }
 
-    @Test
-    void report() throws Exception {
+    public static void main(String[] args) throws Exception {
+        try (S3ProxyServer s3proxy = new S3ProxyServer()) {
+            s3proxy.start();
+            report(s3proxy.endpoint());
+        }
+    }
+
+    private static void report(URI endpoint) throws Exception {
         int records = Integer.getInteger("bench.records", 2_000_000);
         int rounds = Integer.getInteger("bench.rounds", 3);
         List<TopicPartition> tps = new ArrayList<>();
@@ -64,8 +67,7 @@ class S3ThroughputBenchmark {
         List<SinkRecord> cur = new ArrayList<>();
         for (long o = 0; o < records / PARTITIONS; o++) {
             for (int i = 0; i < PARTITIONS; i++) {
-                SinkRecord r = S3ArchiveSinkTaskTest.rec("bench", i, o, 1_767_225_600_000L + o,
-                        S3ArchiveSinkTaskTest.event(i, o), null);
+                SinkRecord r = BenchSupport.eventRecord("bench", i, o, 1_767_225_600_000L + o);
                 cur.add(r);
                 perPartition.get(i).add(r);
                 if (cur.size() == 500) {
@@ -80,7 +82,7 @@ class S3ThroughputBenchmark {
         System.out.printf("%nS3 archive sink benchmark (S3Proxy in process, %d records of ~%d B JSON, %d partitions, "
                         + "JSONL+gzip, flush.size %d, one task)%n", records,
                 json.writeValueAsBytes(batches.get(0).get(0).value()).length + 1, PARTITIONS, FLUSH_SIZE);
-        try (S3Client s3 = S3Client.builder().endpointOverride(S3.endpoint()).region(TestAws.REGION)
+        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(TestAws.REGION)
                 .credentialsProvider(TestAws.credentials()).forcePathStyle(true)
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
@@ -93,21 +95,16 @@ class S3ThroughputBenchmark {
                     s3.createBucket(r -> r.bucket(b));
                 }
 
-                Map<String, String> p = TaskDriver.props(S3.endpoint(), sinkBucket);
+                Map<String, String> p = BenchSupport.taskProps(endpoint, sinkBucket);
                 p.put("flush.size", String.valueOf(FLUSH_SIZE));
                 long t0 = System.nanoTime();
-                try (TaskDriver d = new TaskDriver(p, tps)) {
-                    for (List<SinkRecord> b : batches) {
-                        d.put(b);
-                    }
-                    d.commit(tps);
-                }
+                BenchSupport.putAllAndCommit(p, tps, batches);
                 double sinkSecs = (System.nanoTime() - t0) / 1e9;
-                List<S3Object> objects = TaskDriver.list(s3, sinkBucket);
+                List<S3Object> objects = BenchSupport.list(s3, sinkBucket);
                 long bytes = objects.stream().mapToLong(S3Object::size).sum();
                 List<byte[]> bodies = new ArrayList<>();
                 for (S3Object o : objects) {
-                    bodies.add(TaskDriver.get(s3, sinkBucket, o.key()).asByteArray());
+                    bodies.add(BenchSupport.get(s3, sinkBucket, o.key()).asByteArray());
                 }
 
                 long t1 = System.nanoTime();

@@ -1,34 +1,32 @@
-package io.mskbridge.kinesis;
+package io.mskbridge.kinesis.bench;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.mskbridge.kinesis.BenchSupport;
+import io.mskbridge.kinesis.KinesisSourceTask;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
 /**
  * Records/s of one task fed with recorded GetRecords responses held in memory (no network): 200-byte JSON
- * records, default fetch/queue settings, the 5 calls/s per shard limit included. Not part of the test run:
- *
- * <pre>
- * mvn -B -o -q -pl kinesis-source-connector -am test-compile -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * java -cp "$(cat kinesis-source-connector/target/bench.classpath)" io.mskbridge.kinesis.InMemoryTaskBenchmark [shards] [recordsPerShard]
- * </pre>
- * (bench.classpath: {@code mvn -o -q -pl kinesis-source-connector dependency:build-classpath -Dmdep.outputFile=target/bench.classpath}
- * plus {@code target/classes:target/test-classes}.)
+ * records, default fetch/queue settings, the 5 calls/s per shard limit included. Not part of the test run; args
+ * [shards] [recordsPerShard], run by the module's benchmarks profile (see the README):
+ * {@code mvn -B -o -pl kinesis-source-connector -am -Pbenchmarks verify -DskipTests -DskipITs}.
  */
 public final class InMemoryTaskBenchmark {
 
     public static void main(String[] args) throws Exception {
         int shards = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int perShard = args.length > 1 ? Integer.parseInt(args[1]) : 40_000;
-        FakeKinesis kinesis = new FakeKinesis("bench");
-        kinesis.pageSize = 10_000;
+        KinesisClient kinesis = BenchSupport.inMemoryKinesis("bench", 10_000);
         List<String> ids = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             String id = String.format("shardId-%012d", s);
             ids.add(id);
-            kinesis.shard(id, null);
+            BenchSupport.addShard(kinesis, id);
             for (int i = 0; i < perShard; i++) {
-                kinesis.put(id, "user" + (i % 1000), BenchSupport.json(i, 200));
+                BenchSupport.put(kinesis, id, "user" + (i % 1000), BenchSupport.json(i, 200));
             }
         }
         int total = shards * perShard;
