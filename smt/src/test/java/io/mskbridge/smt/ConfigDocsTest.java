@@ -8,10 +8,8 @@ import io.mskbridge.common.config.ConfigReference;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * smt/README.md's config reference is generated from the transforms' ConfigDefs. Fails while it is stale; run
+ * smt/README.md's config reference is generated from the transforms' ConfigDefs and lists every key. Fails while it is stale; run
  * with {@code -Dmskbridge.docs.update=true} to rewrite it.
  */
 class ConfigDocsTest {
@@ -41,15 +39,5 @@ class ConfigDocsTest {
     @Test
     void readmeConfigReferenceIsCurrent() {
         reference().assertCurrent(Path.of("README.md"));
-    }
-
-    @Test
-    void everyKeyAppears() {
-        String rendered = reference().render();
-        for (Transform t : TRANSFORMS) {
-            for (String key : t.def().names()) {
-                assertThat(rendered).contains("| `" + key + "` |");
-            }
-        }
     }
 }

@@ -28,6 +28,7 @@ public final class ConfigReference {
     public static final String UPDATE_PROPERTY = "mskbridge.docs.update";
 
     private final StringBuilder body = new StringBuilder();
+    private final List<ConfigDef> defs = new ArrayList<>();
 
     private ConfigReference() {
     }
@@ -42,6 +43,7 @@ public final class ConfigReference {
      * more than one group, else one table without heading.
      */
     public ConfigReference add(ConfigDef def, int headingLevel) {
+        defs.add(def);
         List<ConfigDef.ConfigKey> keys = sorted(def);
         Set<String> groups = new LinkedHashSet<>();
         keys.forEach(k -> groups.add(String.valueOf(k.group)));
@@ -81,8 +83,9 @@ public final class ConfigReference {
     }
 
     /**
-     * Fails with an {@link AssertionError} while the generated block of {@code readme} differs from this reference;
-     * with {@code -D}{@value #UPDATE_PROPERTY}{@code =true} rewrites it instead.
+     * Fails with an {@link AssertionError} while the generated block of {@code readme} differs from this reference
+     * (or a key of an added ConfigDef is missing from it); with {@code -D}{@value #UPDATE_PROPERTY}{@code =true}
+     * rewrites a stale block instead.
      */
     public void assertCurrent(Path readme) {
         assertCurrent(readme, Boolean.getBoolean(UPDATE_PROPERTY));
@@ -90,6 +93,14 @@ public final class ConfigReference {
 
     /** As {@link #assertCurrent(Path)}, with the update switch given. */
     public void assertCurrent(Path readme, boolean update) {
+        String rendered = render();
+        for (ConfigDef def : defs) {
+            for (String key : def.names()) {
+                if (!rendered.contains("| `" + key + "` |")) {
+                    throw new AssertionError("The config reference lacks key " + key);
+                }
+            }
+        }
         try {
             String current = Files.readString(readme, StandardCharsets.UTF_8);
             String expected = splice(current, render());
