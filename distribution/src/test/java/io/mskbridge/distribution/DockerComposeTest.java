@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.Yaml;
  * Docker cannot run here, so the compose stack is checked statically: its services, their ports, the plugin
  * mount on the worker's plugin.path, and that the worker and init script agree with the connector configs.
  */
-class DockerComposeTest {
+public class DockerComposeTest {
 
     private static final Path ROOT = Path.of(System.getProperty("mskbridge.root", ".."));
     private static Map<String, Map<String, Object>> services;
@@ -86,6 +86,51 @@ class DockerComposeTest {
         assertThat(script).contains("maindatastream", "clickstreamdatastream", "iotdatastream", "transactiondatastream",
                 "mskbridge-events-", "mskbridge-archive-", "AttributeName=pk", "AttributeName=sk", "AttributeName=ttl");
         assertThat((String) services.get("init").get("image")).startsWith("amazon/aws-cli");
+    }
+
+    /** The healthcheck command of a service as compose runs it ({@code $$} is compose's escape for {@code $}). */
+    @SuppressWarnings("unchecked")
+    public static List<String> healthCheck(Map<String, Map<String, Object>> services, String service) {
+        Map<String, Object> hc = (Map<String, Object>) services.get(service).get("healthcheck");
+        return ((List<String>) hc.get("test")).stream().map(a -> a.replace("$$", "$")).toList();
+    }
+
+    /** The compose file's services, for the ITs that run parts of it. */
+    public static Map<String, Map<String, Object>> services() throws IOException {
+        parse();
+        return services;
+    }
+
+    @Test
+    void healthChecksUseOnlyWhatTheirImagesHave() {
+        // apache/kafka images ship neither curl nor wget; their scripts (and so bash) are all they can rely on.
+        services.forEach((name, service) -> {
+            if (String.valueOf(service.get("image")).startsWith("apache/kafka") && service.containsKey("healthcheck")) {
+                assertThat(String.join(" ", healthCheck(services, name))).as(name + " healthcheck")
+                        .doesNotContain("curl").doesNotContain("wget");
+            }
+        });
+        assertThat(healthCheck(services, "connect")).startsWith("CMD", "bash", "-c");
+    }
+
+    @Test
+    void postConnectorsWaitsForTheRestApiAndSaysWhenItDoesNotAnswer() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("docker/init/post-connectors.sh").toString())
+                .redirectErrorStream(true);
+        pb.environment().put("CONNECT_URL", "http://127.0.0.1:" + closedPort);
+        pb.environment().put("CONNECT_WAIT_SECONDS", "3");
+        long start = System.nanoTime();
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("did not answer within 3 s").doesNotContain("deployed");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("it waited before giving up")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2)); // whole-second deadline
     }
 
     @SuppressWarnings("unchecked")

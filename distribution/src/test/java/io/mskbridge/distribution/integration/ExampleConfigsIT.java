@@ -76,6 +76,29 @@ class ExampleConfigsIT {
         }
     }
 
+    /** The compose file's Connect healthcheck, run as compose runs it, against a live worker and a dead port. */
+    @Test
+    void theComposeHealthCheckOfConnectPassesOnALiveWorkerOnly() throws Exception {
+        List<String> check = io.mskbridge.distribution.DockerComposeTest.healthCheck(
+                io.mskbridge.distribution.DockerComposeTest.services(), "connect");
+        assertThat(check.get(0)).isEqualTo("CMD");
+        int live = connect.workers().get(0).port();
+        assertThat(runHealthCheck(check, live)).as("healthy on a running worker").isZero();
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        assertThat(runHealthCheck(check, dead)).as("unhealthy where nothing listens").isNotZero();
+    }
+
+    private static int runHealthCheck(List<String> check, int port) throws Exception {
+        List<String> cmd = check.subList(1, check.size()).stream().map(a -> a.replace("8083", String.valueOf(port))).toList();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
     @Test
     void everyDockerConnectorConfigValidatesWithZeroErrors() throws IOException {
         Map<String, Map<String, String>> configs = docker();
