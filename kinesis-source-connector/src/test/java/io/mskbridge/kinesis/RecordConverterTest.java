@@ -2,17 +2,11 @@ package io.mskbridge.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -34,14 +28,7 @@ class RecordConverterTest {
     static final RecordConverter.ShardKey SHARD = RecordConverter.ShardKey.of("orders-dev", "shardId-000000000001");
 
     static byte[] fixture(String name) {
-        try (InputStream in = RecordConverterTest.class.getResourceAsStream("/payloads/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource payloads/" + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PayloadFixtures.file(name);
     }
 
     static byte[] utf8(String s) {
@@ -49,27 +36,7 @@ class RecordConverterTest {
     }
 
     static byte[] javaZlib(byte[] data) {
-        return javaZlib(data, Deflater.BEST_COMPRESSION);
-    }
-
-    static byte[] javaZlib(byte[] data, int level) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream z = new DeflaterOutputStream(out, new Deflater(level))) {
-            z.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static byte[] javaGzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-            z.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return PayloadFixtures.zlib(data);
     }
 
     static SourceRecord convert(RecordConverter c, byte[] data) {
@@ -121,12 +88,12 @@ class RecordConverterTest {
         byte[] text = fixture("zlib-event.json");
         Object expected = convert(json(PayloadCompression.NONE), text).value();
         for (int level : new int[] {Deflater.NO_COMPRESSION, 1, 5, Deflater.BEST_COMPRESSION}) {
-            byte[] z = javaZlib(text, level);
+            byte[] z = PayloadFixtures.zlib(text, level);
             // each level writes another zlib header (78 01, 78 5e, 78 9c, 78 da)
             assertThat(convert(json(PayloadCompression.AUTO), z).value()).as("level %d", level).isEqualTo(expected);
             assertThat(convert(json(PayloadCompression.ZLIB), z).value()).isEqualTo(expected);
         }
-        assertThat(convert(json(PayloadCompression.GZIP), javaGzip(text)).value()).isEqualTo(expected);
+        assertThat(convert(json(PayloadCompression.GZIP), PayloadFixtures.gzip(text)).value()).isEqualTo(expected);
     }
 
     @Test
@@ -243,7 +210,7 @@ class RecordConverterTest {
             assertThat(assertPassedOnAsIs(convert(c, data), data)).as("'%s'", text).isEqualTo(reason);
         });
         // the same payloads gzipped: the bytes passed on are the gzip bytes
-        byte[] gz = javaGzip(utf8("[1, 2]"));
+        byte[] gz = PayloadFixtures.gzip(utf8("[1, 2]"));
         assertThat(assertPassedOnAsIs(convert(c, gz), gz)).isEqualTo("not a JSON object but an array");
     }
 
@@ -285,7 +252,7 @@ class RecordConverterTest {
         SourceRecord ok = convert(c, fixture("gzip-event.gz"));
         assertThat(error(ok)).isNull();
         assertThat(((Struct) ok.value()).getString("id")).isEqualTo("gz-1");
-        byte[] bad = javaGzip(utf8("{\"id\":7,\"amount\":1}"));
+        byte[] bad = PayloadFixtures.gzip(utf8("{\"id\":7,\"amount\":1}"));
         assertThat(assertPassedOnAsIs(convert(c, bad), bad))
                 .isEqualTo(RecordConverter.SCHEMA_MISMATCH + "$.id: expected a string, got number 7");
     }
