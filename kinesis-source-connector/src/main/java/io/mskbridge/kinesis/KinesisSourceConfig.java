@@ -34,6 +34,8 @@ public class KinesisSourceConfig extends AbstractConfig {
     public static final String POSITION_TIMESTAMP = "kinesis.position.timestamp";
     public static final String PAYLOAD_FORMAT = "kinesis.payload.format";
     public static final String PAYLOAD_SCHEMA = "kinesis.payload.schema";
+    public static final String PAYLOAD_COMPRESSION = "kinesis.payload.compression";
+    public static final String PAYLOAD_MAX_DECOMPRESSED_BYTES = "kinesis.payload.max.decompressed.bytes";
     public static final String ON_TRIMMED_OFFSET = "kinesis.on.trimmed.offset";
     public static final String MAX_RECORDS_PER_CALL = "kinesis.max.records.per.call";
     public static final String POLL_INTERVAL_MS = "kinesis.poll.interval.ms";
@@ -58,6 +60,12 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     /** How the Kinesis data blob becomes the Connect record value. */
     public enum PayloadFormat { BYTES, STRING, JSON }
+
+    /** How the Kinesis data blob is decompressed before {@link PayloadFormat} applies. */
+    public enum PayloadCompression { NONE, GZIP, ZLIB, AUTO }
+
+    /** Default of {@link #PAYLOAD_MAX_DECOMPRESSED_BYTES}: 8 MiB. */
+    public static final int PAYLOAD_MAX_DECOMPRESSED_BYTES_DEFAULT = 8 * 1024 * 1024;
 
     /** What to do when a stored offset points to data that is no longer in the stream. */
     public enum OnTrimmedOffset { TRIM_HORIZON, FAIL }
@@ -112,21 +120,42 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "rejected otherwise.",
                 STREAMS_GROUP, ++order, Width.MEDIUM, "Initial position timestamp");
         def.define(PAYLOAD_FORMAT, Type.STRING, "bytes", ConfigEnums.validator(PayloadFormat.class), Importance.MEDIUM,
-                "How the record data becomes the Connect value: 'bytes' (BYTES schema, as received), 'string' "
-                        + "(UTF-8 text, STRING schema) or 'json': parsed to schemaless maps/lists (as JsonConverter "
-                        + "with schemas.enable=false does), or to Structs when " + PAYLOAD_SCHEMA + " is set. Data "
-                        + "that is not valid JSON, or does not fit " + PAYLOAD_SCHEMA + ", is passed on as a "
-                        + "string with header kinesis.payload.error giving the reason, never dropped.",
+                "How the record data, after " + PAYLOAD_COMPRESSION + ", becomes the Connect value: 'bytes' "
+                        + "(BYTES schema), 'string' (UTF-8 text, STRING schema) or 'json': a JSON object parsed to a "
+                        + "schemaless map (as JsonConverter with schemas.enable=false does), or to a Struct when "
+                        + PAYLOAD_SCHEMA + " is set. A payload that cannot be decompressed, is not UTF-8 text "
+                        + "('string'), is not a JSON object ('json': invalid JSON, an array, a string, a number, "
+                        + "null, empty) or does not fit " + PAYLOAD_SCHEMA + " is never dropped: it is passed on as "
+                        + "the original bytes (BYTES schema) with header kinesis.payload.error giving the reason.",
                 STREAMS_GROUP, ++order, Width.SHORT, "Payload format");
         def.define(PAYLOAD_SCHEMA, Type.STRING, null, new AvroRecordSchemaValidator(), Importance.MEDIUM,
                 "Avro record schema (JSON text) to read '" + PAYLOAD_FORMAT + "=json' payloads with: each value "
                         + "becomes a Connect Struct of the schema Apicurio's AvroData makes from it (nested records "
                         + "as Structs, nullable unions as optional fields, decimal/date/time-millis/timestamp-millis "
                         + "as Connect logical types). JSON fields not in the schema are ignored; a missing field "
-                        + "takes its default, else null if optional; a payload that does not fit is passed on as a "
-                        + "string with header kinesis.payload.error naming the field. Only valid with "
+                        + "takes its default, else null if optional; a payload that does not fit is passed on as its "
+                        + "original bytes with header kinesis.payload.error naming the field. Only valid with "
                         + PAYLOAD_FORMAT + "=json; unset gives schemaless maps.",
                 STREAMS_GROUP, ++order, Width.LONG, "Payload Avro schema");
+        def.define(PAYLOAD_COMPRESSION, Type.STRING, ConfigEnums.configValue(PayloadCompression.AUTO),
+                ConfigEnums.validator(PayloadCompression.class), Importance.MEDIUM,
+                "Decompression of the record data, before " + PAYLOAD_FORMAT + " applies: 'none'; 'gzip' (RFC "
+                        + "1952, e.g. Python's gzip.compress) or 'zlib' (RFC 1950, e.g. Python's zlib.compress, "
+                        + "Java's Deflater), where every payload must be so compressed; or 'auto': gzip and zlib are "
+                        + "recognised by their header bytes and decompressed, anything else is taken as it is. Under "
+                        + "'auto' a payload that starts like a zlib header but is not a complete zlib stream is "
+                        + "taken as it is (two text characters such as 'x^' form a valid zlib header). A payload "
+                        + "that fails to decompress, or would exceed " + PAYLOAD_MAX_DECOMPRESSED_BYTES + ", goes "
+                        + "on as its original bytes with header kinesis.payload.error.",
+                STREAMS_GROUP, ++order, Width.SHORT, "Payload compression");
+        def.define(PAYLOAD_MAX_DECOMPRESSED_BYTES, Type.INT, PAYLOAD_MAX_DECOMPRESSED_BYTES_DEFAULT,
+                ConfigDef.Range.between(1024, 256 * 1024 * 1024), Importance.LOW,
+                "Largest decompressed size of one record's data, in bytes. Decompression stops as soon as a "
+                        + "payload would exceed it (a small 'zip bomb' cannot fill the worker's heap); such a "
+                        + "payload goes on as its original bytes with header kinesis.payload.error. Decompressed "
+                        + "values are not counted in " + QUEUE_MAX_BYTES + ", which counts the bytes read from "
+                        + "Kinesis: see the README for the memory this allows.",
+                STREAMS_GROUP, ++order, Width.SHORT, "Payload max decompressed size (bytes)");
         def.define(ON_TRIMMED_OFFSET, Type.STRING, "trim_horizon", ConfigEnums.validator(OnTrimmedOffset.class),
                 Importance.MEDIUM,
                 "What a task does when a stored offset points to data the stream no longer holds (past its "
@@ -189,6 +218,14 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public PayloadFormat payloadFormat() {
         return ConfigEnums.parse(PayloadFormat.class, PAYLOAD_FORMAT, getString(PAYLOAD_FORMAT));
+    }
+
+    public PayloadCompression payloadCompression() {
+        return ConfigEnums.parse(PayloadCompression.class, PAYLOAD_COMPRESSION, getString(PAYLOAD_COMPRESSION));
+    }
+
+    public int payloadMaxDecompressedBytes() {
+        return getInt(PAYLOAD_MAX_DECOMPRESSED_BYTES);
     }
 
     /** The parsed Avro record schema of {@link #PAYLOAD_SCHEMA}, or null when unset (schemaless json). */

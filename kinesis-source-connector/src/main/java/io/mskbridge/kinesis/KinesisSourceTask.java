@@ -90,6 +90,8 @@ public class KinesisSourceTask extends SourceTask {
         if (structs != null) {
             log.info("{}: json payloads become Structs of Avro record {}", taskName, avro.getFullName());
         }
+        log.info("{}: payloads read as {} after {} decompression (at most {} bytes decompressed)", taskName,
+                config.payloadFormat(), config.payloadCompression(), config.payloadMaxDecompressedBytes());
         ShardFeed.Shared shared = new ShardFeed.Shared(taskName, config, queue, metrics, this::shardFailed);
         List<String> resumed = new ArrayList<>();
         List<String> done = new ArrayList<>();
@@ -102,7 +104,7 @@ public class KinesisSourceTask extends SourceTask {
             if (p != null) {
                 resumed.add(s.stream() + "/" + s.shardId() + "@" + p.sequence() + "." + p.subSequence());
             }
-            feeds.add(new ShardFeed(shared, s, p, new RecordConverter(config.payloadFormat(), structs),
+            feeds.add(new ShardFeed(shared, s, p, new RecordConverter(config, structs),
                     new ParentGate(taskName, s, kinesis, context, config.discoveryInterval())));
         }
         log.info("{}: assigned {} shard(s) {}; resuming {}; already finished {}", taskName, specs.size(),

@@ -1,5 +1,9 @@
 package io.mskbridge.kinesis;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +21,13 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * Turns Kinesis records into Connect source records: key = partition key, value per
- * {@code kinesis.payload.format}, timestamp = approximate arrival time, and the {@code kinesis.*} headers.
- * Not thread-safe (the JSON converter is shared); a task's fetch threads each use their own. The
- * {@link JsonStructReader} for {@code kinesis.payload.schema} is immutable and shared by all of a task's converters.
+ * {@code kinesis.payload.compression} then {@code kinesis.payload.format}, timestamp = approximate arrival time,
+ * and the {@code kinesis.*} headers. A payload that cannot be decompressed or read in the configured format is
+ * passed on as the bytes the producer wrote (BYTES schema) with header {@value #H_PAYLOAD_ERROR} giving the
+ * reason: never dropped, never turned into lossy text, and never a tombstone.
+ * Not thread-safe (the JSON converter and the UTF-8 decoder are shared); a task's fetch threads each use their
+ * own. The {@link JsonStructReader} for {@code kinesis.payload.schema} is immutable and shared by all of a task's
+ * converters.
  */
 final class RecordConverter {
 
@@ -35,16 +43,28 @@ final class RecordConverter {
     static final String SCHEMA_MISMATCH = "does not match kinesis.payload.schema at ";
 
     private final KinesisSourceConfig.PayloadFormat format;
+    private final Decompressor decompressor;
     private final JsonConverter json;
     private final JsonStructReader structs;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
+    /** A converter with the default compression handling ({@code auto}, default size limit). */
     RecordConverter(KinesisSourceConfig.PayloadFormat format) {
-        this(format, null);
+        this(format, new Decompressor(KinesisSourceConfig.PayloadCompression.AUTO,
+                KinesisSourceConfig.PAYLOAD_MAX_DECOMPRESSED_BYTES_DEFAULT), null);
+    }
+
+    /** A converter for a task's settings; {@code structs}: the shared Struct reader, or null. */
+    RecordConverter(KinesisSourceConfig config, JsonStructReader structs) {
+        this(config.payloadFormat(), new Decompressor(config.payloadCompression(),
+                config.payloadMaxDecompressedBytes()), structs);
     }
 
     /** {@code structs}: for {@code json} with {@code kinesis.payload.schema}, the (shared) Struct reader. */
-    RecordConverter(KinesisSourceConfig.PayloadFormat format, JsonStructReader structs) {
+    RecordConverter(KinesisSourceConfig.PayloadFormat format, Decompressor decompressor, JsonStructReader structs) {
         this.format = format;
+        this.decompressor = decompressor;
         this.structs = format == KinesisSourceConfig.PayloadFormat.JSON ? structs : null;
         if (format == KinesisSourceConfig.PayloadFormat.JSON && structs == null) {
             json = new JsonConverter();
@@ -79,48 +99,100 @@ final class RecordConverter {
         if (u.aggregationError() != null) {
             headers.addString(H_AGGREGATE_ERROR, u.aggregationError());
         }
-        Schema valueSchema;
-        Object value;
-        switch (format) {
-            case STRING:
-                valueSchema = Schema.STRING_SCHEMA;
-                value = new String(u.data(), StandardCharsets.UTF_8);
-                break;
-            case JSON:
-                if (structs != null) {
-                    try {
-                        value = structs.read(u.data());
-                        valueSchema = structs.schema();
-                    } catch (JsonStructReader.InvalidJson e) {
-                        valueSchema = Schema.STRING_SCHEMA;
-                        value = new String(u.data(), StandardCharsets.UTF_8);
-                        headers.addString(H_PAYLOAD_ERROR, "invalid JSON: " + e.getMessage());
-                    } catch (JsonStructReader.Mismatch e) {
-                        // Never drop: same as invalid JSON, with the field path and the reason.
-                        valueSchema = Schema.STRING_SCHEMA;
-                        value = new String(u.data(), StandardCharsets.UTF_8);
-                        headers.addString(H_PAYLOAD_ERROR, SCHEMA_MISMATCH + e.getMessage());
-                    }
-                    break;
-                }
-                SchemaAndValue sv;
-                try {
-                    sv = json.toConnectData(topic, u.data());
-                    valueSchema = sv.schema();
-                    value = sv.value();
-                } catch (DataException e) {
-                    // Never drop: pass the text on and say why it is not a map.
-                    valueSchema = Schema.STRING_SCHEMA;
-                    value = new String(u.data(), StandardCharsets.UTF_8);
-                    headers.addString(H_PAYLOAD_ERROR, "invalid JSON: " + rootMessage(e));
-                }
-                break;
-            default:
-                valueSchema = Schema.BYTES_SCHEMA;
-                value = u.data();
+        Decompressor.Result d = decompressor.decompress(u.data());
+        SchemaAndValue payload;
+        String error = d.error();
+        if (error == null) {
+            try {
+                payload = read(topic, d.data());
+            } catch (Unreadable e) {
+                error = d.note() == null ? e.getMessage() : e.getMessage() + "; " + d.note();
+                payload = null;
+            }
+        } else {
+            payload = null;
+        }
+        if (error != null) {
+            // Never drop, never guess: the producer's own bytes go on, with the reason.
+            headers.addString(H_PAYLOAD_ERROR, error);
+            payload = new SchemaAndValue(Schema.BYTES_SCHEMA, u.data());
         }
         return new SourceRecord(shard.partition(), Offsets.offset(u.sequenceNumber(), u.subSequence(), finished),
-                topic, null, Schema.STRING_SCHEMA, u.partitionKey(), valueSchema, value, arrival, headers);
+                topic, null, Schema.STRING_SCHEMA, u.partitionKey(), payload.schema(), payload.value(), arrival,
+                headers);
+    }
+
+    /** Why a payload cannot be read in the configured format; the message is the header's text. */
+    private static final class Unreadable extends Exception {
+        Unreadable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The value of decompressed {@code data} in the configured format. */
+    private SchemaAndValue read(String topic, byte[] data) throws Unreadable {
+        switch (format) {
+            case STRING:
+                try {
+                    return new SchemaAndValue(Schema.STRING_SCHEMA, utf8.decode(ByteBuffer.wrap(data)).toString());
+                } catch (CharacterCodingException e) {
+                    throw new Unreadable("not UTF-8 text");
+                }
+            case JSON:
+                return structs != null ? readStruct(data) : readMap(topic, data);
+            case BYTES:
+            default:
+                return new SchemaAndValue(Schema.BYTES_SCHEMA, data);
+        }
+    }
+
+    private SchemaAndValue readStruct(byte[] data) throws Unreadable {
+        try {
+            return new SchemaAndValue(structs.schema(), structs.read(data));
+        } catch (JsonStructReader.InvalidJson e) {
+            throw new Unreadable("invalid JSON: " + e.getMessage());
+        } catch (JsonStructReader.Mismatch e) {
+            throw new Unreadable(SCHEMA_MISMATCH + e.getMessage());
+        }
+    }
+
+    private SchemaAndValue readMap(String topic, byte[] data) throws Unreadable {
+        Object value;
+        try {
+            value = json.toConnectData(topic, data).value();
+        } catch (DataException e) {
+            throw new Unreadable("invalid JSON: " + rootMessage(e));
+        }
+        if (!(value instanceof Map)) {
+            // A JSON array, string, number or null has no fields: not an event, and null would be a tombstone.
+            throw new Unreadable("not a JSON object but " + jsonKind(value, data));
+        }
+        return new SchemaAndValue(null, value);
+    }
+
+    private static String jsonKind(Object value, byte[] data) {
+        if (value == null) {
+            return isBlank(data) ? "an empty payload" : "null";
+        }
+        if (value instanceof List) {
+            return "an array";
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        return value instanceof Number ? "a number" : value.getClass().getSimpleName();
+    }
+
+    private static boolean isBlank(byte[] data) {
+        for (byte b : data) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String rootMessage(Throwable t) {

@@ -37,6 +37,9 @@ class ExampleConfigTest {
         KinesisSourceConfig parsed = new KinesisSourceConfig(config);
         assertThat(parsed.topicFor("transactiondatastream-dev")).isEqualTo("transactiondatastream-dev");
         assertThat(parsed.payloadFormat()).isEqualTo(KinesisSourceConfig.PayloadFormat.JSON);
+        // the seed producer gzips its events; what cannot be read reaches <topic>.invalid byte for byte
+        assertThat(parsed.payloadCompression()).isEqualTo(KinesisSourceConfig.PayloadCompression.AUTO);
+        assertThat(config.get("value.converter")).isEqualTo(BytesPassthroughJsonConverter.class.getName());
         // The seed's process_record: validate, enrich (environment, processed_timestamp), amount, quality, fraud.
         assertThat(config.get("transforms")).isEqualTo("validate,environment,processed,amount,quality,fraud");
         assertThat(config.get("transforms.validate.on.invalid")).isEqualTo("route");

@@ -125,13 +125,14 @@ class KinesisSourceTaskTest {
     }
 
     @Test
-    void invalidJsonIsPassedOnAsTextWithAHeader() throws Exception {
+    void invalidJsonIsPassedOnAsItsBytesWithAHeader() throws Exception {
         kinesis.shard("shardId-0", null);
         kinesis.put("shardId-0", "k", "not json {".getBytes(StandardCharsets.UTF_8));
         start(props(STREAM + "/shardId-0//"));
         List<SourceRecord> got = pollUntil(1, 10_000);
         assertThat(got).hasSize(1);
-        assertThat(got.get(0).value()).isEqualTo("not json {");
+        assertThat(got.get(0).valueSchema()).isEqualTo(org.apache.kafka.connect.data.Schema.BYTES_SCHEMA);
+        assertThat((byte[]) got.get(0).value()).isEqualTo("not json {".getBytes(StandardCharsets.UTF_8));
         assertThat(header(got.get(0), RecordConverter.H_PAYLOAD_ERROR)).startsWith("invalid JSON");
     }
 
@@ -302,7 +303,7 @@ class KinesisSourceTaskTest {
     }
 
     @Test
-    void jsonWithAnAvroSchemaGivesStructsAndMismatchesPassOnAsText() throws Exception {
+    void jsonWithAnAvroSchemaGivesStructsAndMismatchesPassOnAsBytes() throws Exception {
         kinesis.shard("shardId-0", null);
         kinesis.put("shardId-0", "k", "{\"id\":1,\"event_type\":\"purchase\",\"amount\":19.99,\"x\":0}"
                 .getBytes(StandardCharsets.UTF_8));
@@ -332,8 +333,8 @@ class KinesisSourceTaskTest {
         assertThat(first.headers().lastWithName(RecordConverter.H_PAYLOAD_ERROR)).isNull();
 
         SourceRecord bad = got.get(1);
-        assertThat(bad.valueSchema()).isEqualTo(org.apache.kafka.connect.data.Schema.STRING_SCHEMA);
-        assertThat((String) bad.value()).contains("\"two\"");
+        assertThat(bad.valueSchema()).isEqualTo(org.apache.kafka.connect.data.Schema.BYTES_SCHEMA);
+        assertThat(new String((byte[]) bad.value(), StandardCharsets.UTF_8)).contains("\"two\"");
         assertThat(header(bad, RecordConverter.H_PAYLOAD_ERROR))
                 .isEqualTo("does not match kinesis.payload.schema at $.id: expected an integer (long), got string \"two\"");
 

@@ -2,6 +2,7 @@ package io.mskbridge.smt;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -144,6 +145,12 @@ enum FieldType {
         }
         if (v instanceof List) {
             return "array";
+        }
+        if (v instanceof byte[]) {
+            return "bytes (" + ((byte[]) v).length + " bytes)";
+        }
+        if (v instanceof ByteBuffer) {
+            return "bytes (" + ((ByteBuffer) v).remaining() + " bytes)";
         }
         if (v instanceof Date) {
             return "timestamp";

@@ -14,7 +14,8 @@ import static org.apache.kafka.connect.transforms.util.Requirements.requireStruc
 
 /**
  * The common shape of this pack's transforms, after Kafka's {@code InsertField}: each works on the record
- * value, passes tombstones through unchanged, reads a schemaless {@code Map} or a {@code Struct} alike through
+ * value, passes tombstones and values that are not objects through unchanged ({@link #notAnObject}), reads a
+ * schemaless {@code Map} or a {@code Struct} alike through
  * {@link ValueFields}, and writes its output fields into a copy of the value: an {@link OwnedMap}, or a Struct of
  * a derived schema that is cached per input schema. A subclass states only its rule; its nested {@code Value}
  * class is the concrete type users configure.
@@ -53,16 +54,30 @@ public abstract class RecordValueTransform<R extends ConnectRecord<R>> implement
         if (value == null) {
             return record;
         }
-        return transform(record, record.valueSchema() == null ? ValueFields.of(requireMap(value, purpose))
+        Schema schema = record.valueSchema();
+        if (schema == null ? !(value instanceof Map) : !(value instanceof Struct)) {
+            return notAnObject(record);
+        }
+        return transform(record, schema == null ? ValueFields.of(requireMap(value, purpose))
                 : ValueFields.of(requireStruct(value, purpose)));
     }
 
     /**
-     * The transform's rule for a record with a non-null value.
+     * The transform's rule for a record whose value is an object: a schemaless {@code Map} or a {@code Struct}.
      *
      * @return the record unchanged, {@link #withOutputs} of it, or what the invalid-record handler returns
      */
     abstract R transform(R record, ValueFields value);
+
+    /**
+     * A record whose value is not an object (a string, bytes, a number, an array): it has no field to read and
+     * none can be added, so, like a tombstone, it goes on untouched. Throwing instead (what Kafka's
+     * {@code InsertField} does) would fail a source task on that record again after every restart and stop the
+     * pipeline; whether such a record is acceptable at all is {@link ValidateFields}' decision, which overrides this.
+     */
+    R notAnObject(R record) {
+        return record;
+    }
 
     /**
      * Declares, from {@code configure}, the fields {@link #withOutputs} writes, in order, with their Struct

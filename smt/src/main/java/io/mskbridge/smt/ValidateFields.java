@@ -6,13 +6,16 @@ import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks that record values carry the required fields (and optionally that fields have the expected types),
- * the seed Lambda's {@code validate_schema}. Invalid records fail, are dropped or are routed to an invalid
- * topic ({@code on.invalid}). Valid records pass through untouched; tombstones pass through.
+ * the seed Lambda's {@code validate_schema}. A value that is not an object (string, bytes, number, array), or a
+ * record whose source says it could not decode the payload ({@code payload.error.headers}), is invalid too.
+ * Invalid records fail, are dropped or are routed to an invalid topic ({@code on.invalid}). Valid records pass
+ * through untouched; tombstones pass through.
  *
  * @param <R> the record type
  */
@@ -32,6 +35,7 @@ public abstract class ValidateFields<R extends ConnectRecord<R>> extends RecordV
     private boolean allowNull;
     private String[] typedFields;
     private FieldType[] types;
+    private String[] payloadErrorHeaders;
     private InvalidRecordHandler invalid;
 
     protected ValidateFields() {
@@ -47,13 +51,19 @@ public abstract class ValidateFields<R extends ConnectRecord<R>> extends RecordV
         Map<String, FieldType> typed = config.fieldTypes();
         typedFields = typed.keySet().toArray(new String[0]);
         types = typed.values().toArray(new FieldType[0]);
+        List<String> errorHeaders = config.trimmedList(ValidateFieldsConfig.PAYLOAD_ERROR_HEADERS_CONFIG);
+        payloadErrorHeaders = errorHeaders.toArray(new String[0]);
         invalid = InvalidRecordHandler.from("ValidateFields", config);
-        log.info("ValidateFields configured: required={}, allowNull={}, types={}, on.invalid={}",
-                requiredFields, allowNull, typed, invalid.mode());
+        log.info("ValidateFields configured: required={}, allowNull={}, types={}, payload.error.headers={}, on.invalid={}",
+                requiredFields, allowNull, typed, errorHeaders, invalid.mode());
     }
 
     @Override
     R transform(R record, ValueFields value) {
+        String undecoded = payloadError(record);
+        if (undecoded != null) {
+            return invalid.reject(record, undecoded);
+        }
         List<String> missing = null;
         for (String f : required) {
             if (value.get(f) == null && !(allowNull && value.has(f))) {
@@ -69,6 +79,29 @@ public abstract class ValidateFields<R extends ConnectRecord<R>> extends RecordV
         }
         String problem = describe(missing, wrong);
         return problem == null ? record : invalid.reject(record, problem);
+    }
+
+    /** Not an object: nothing to validate, and nothing a later transform or a sink could read fields from. */
+    @Override
+    R notAnObject(R record) {
+        String undecoded = payloadError(record);
+        if (undecoded != null) {
+            return invalid.reject(record, undecoded);
+        }
+        String kind = FieldType.describe(record.value());
+        return invalid.reject(record, "value is not an object (a Map without schema or a Struct) but " + kind
+                + (record.valueSchema() == null ? "" : " with a " + record.valueSchema().type() + " schema"));
+    }
+
+    /** The reason a source gave for not decoding the payload, or null. */
+    private String payloadError(R record) {
+        for (String name : payloadErrorHeaders) {
+            Header h = record.headers().lastWithName(name);
+            if (h != null) {
+                return "payload not decoded by the source (" + name + ": " + h.value() + ")";
+            }
+        }
+        return null;
     }
 
     private static String typeProblem(String field, FieldType type, Object v) {

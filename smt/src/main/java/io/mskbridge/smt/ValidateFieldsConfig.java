@@ -12,6 +12,9 @@ public final class ValidateFieldsConfig extends TransformConfig {
     public static final String REQUIRED_FIELDS_DEFAULT = "event_type,timestamp";
     public static final String ALLOW_NULL_CONFIG = "required.fields.allow.null";
     public static final String FIELD_TYPES_CONFIG = "field.types";
+    public static final String PAYLOAD_ERROR_HEADERS_CONFIG = "payload.error.headers";
+    /** The header the Kinesis source sets on a payload it could not decompress or parse. */
+    public static final String PAYLOAD_ERROR_HEADERS_DEFAULT = "kinesis.payload.error";
 
     public static ConfigDef configDef() {
         ConfigDefBuilder keys = new ConfigDefBuilder().group("Validation")
@@ -32,7 +35,16 @@ public final class ValidateFieldsConfig extends TransformConfig {
                                 + "double); boolean; timestamp (ISO-8601 with Z or an offset, offset-less read as UTC, "
                                 + "epoch millis as a number or digit string, or a Connect Timestamp); map or object "
                                 + "(a JSON object or Struct); array.",
-                        ConfigDef.Width.LONG, "Field types");
+                        ConfigDef.Width.LONG, "Field types")
+                .define(PAYLOAD_ERROR_HEADERS_CONFIG, ConfigDef.Type.LIST, PAYLOAD_ERROR_HEADERS_DEFAULT,
+                        Validators.distinctValues(), Importance.MEDIUM,
+                        "Headers with which a source marks a payload it could not decode (the Kinesis source sets "
+                                + "kinesis.payload.error on data it could not decompress or parse, and passes the "
+                                + "original bytes on). A record carrying one of them is invalid whatever its value, "
+                                + "with the header's text in the reason. Empty to ignore such headers. Independently "
+                                + "of this list, a value that is not an object (a Map or Struct), e.g. a string, "
+                                + "bytes, a number or an array, is invalid; a null value (tombstone) passes.",
+                        ConfigDef.Width.LONG, "Payload error headers");
         return InvalidRecordHandler.define(keys).build();
     }
 

@@ -3,6 +3,7 @@ package io.mskbridge.smt;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Schema;
@@ -15,7 +16,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.mskbridge.smt.TestRecords.e;
 import static io.mskbridge.smt.TestRecords.map;
@@ -139,9 +142,81 @@ class ValidateFieldsTest {
                 .hasMessageContaining("field 'timestamp' must be timestamp but was string \"yesterday\"");
     }
 
+    static Stream<Arguments> valuesThatAreNotObjects() {
+        return Stream.of(
+                Arguments.of(null, "not json {", "string \"not json {\""),
+                Arguments.of(null, new byte[] {0x1f, (byte) 0x8b, 8, 0}, "bytes (4 bytes)"),
+                Arguments.of(Schema.BYTES_SCHEMA, new byte[] {1, 2, 3}, "bytes (3 bytes) with a BYTES schema"),
+                Arguments.of(Schema.OPTIONAL_BYTES_SCHEMA, java.nio.ByteBuffer.wrap(new byte[5]),
+                        "bytes (5 bytes) with a BYTES schema"),
+                Arguments.of(Schema.STRING_SCHEMA, "text", "string \"text\" with a STRING schema"),
+                Arguments.of(null, 42L, "long 42"),
+                Arguments.of(null, true, "boolean true"),
+                Arguments.of(null, List.of(1L, 2L), "array"),
+                Arguments.of(SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build(),
+                        Map.of("event_type", "x"), "map with a MAP schema"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("valuesThatAreNotObjects")
+    void aValueThatIsNotAnObjectIsInvalidAndFollowsOnInvalid(Schema schema, Object value, String kind) {
+        String reason = "value is not an object (a Map without schema or a Struct) but " + kind;
+        SourceRecord record = new SourceRecord(Map.of("shard", "shardId-000000000001"), Map.of("seq", "4960"),
+                "events", null, null, "k", schema, value, 1_700_000_000_000L);
+
+        ValidateFields<SourceRecord> fail = new ValidateFields.Value<>();
+        fail.configure(props());
+        assertThatThrownBy(() -> fail.apply(record)).isInstanceOf(DataException.class)
+                .hasMessageContaining("sourcePartition={shard=shardId-000000000001}, sourceOffset={seq=4960}")
+                .hasMessageEndingWith(reason);
+
+        ValidateFields<SourceRecord> route = new ValidateFields.Value<>();
+        route.configure(props("on.invalid", "route"));
+        SourceRecord routed = route.apply(record);
+        assertThat(routed.topic()).isEqualTo("events.invalid");
+        assertThat(routed.value()).isSameAs(value);
+        assertThat(routed.valueSchema()).isSameAs(schema);
+        assertThat(routed.headers().lastWithName(InvalidRecordHandler.ERROR_HEADER).value()).isEqualTo(reason);
+        assertThat(routed.headers().lastWithName(InvalidRecordHandler.TRANSFORM_HEADER).value()).isEqualTo("ValidateFields");
+
+        ValidateFields<SourceRecord> drop = new ValidateFields.Value<>();
+        drop.configure(props("on.invalid", "drop"));
+        assertThat(drop.apply(record)).isNull();
+    }
+
     @Test
-    void nonMapValueIsADataException() {
-        assertThatThrownBy(() -> sinkTransform(props()).apply(sink("text"))).isInstanceOf(DataException.class);
+    void aRecordWhosePayloadTheSourceCouldNotDecodeIsInvalidWithTheSourcesReason() {
+        ValidateFields<SourceRecord> t = new ValidateFields.Value<>();
+        t.configure(props("on.invalid", "route"));
+        // what the Kinesis source passes on: the original bytes and the reason
+        byte[] gzip = {0x1f, (byte) 0x8b, 8, 0, 0};
+        SourceRecord undecoded = new SourceRecord(Map.of("shard", "s"), Map.of("seq", "1"), "events", null,
+                null, "k", Schema.BYTES_SCHEMA, gzip, 1L);
+        undecoded.headers().addString("kinesis.payload.error", "gzip payload does not decompress: Unexpected end of ZLIB input stream");
+        SourceRecord routed = t.apply(undecoded);
+        assertThat(routed.topic()).isEqualTo("events.invalid");
+        assertThat(routed.value()).isSameAs(gzip);
+        assertThat(routed.headers().lastWithName(InvalidRecordHandler.ERROR_HEADER).value()).isEqualTo(
+                "payload not decoded by the source (kinesis.payload.error: gzip payload does not decompress: "
+                        + "Unexpected end of ZLIB input stream)");
+        assertThat(routed.headers().lastWithName("kinesis.payload.error")).as("the source's header stays").isNotNull();
+
+        // the header alone decides, whatever the value: even a map that would pass
+        SourceRecord marked = TestRecords.source(seedRecord());
+        marked.headers().addString("kinesis.payload.error", "does not match kinesis.payload.schema at $.id: x");
+        assertThat(t.apply(marked).topic()).isEqualTo("events.invalid");
+        // other header names, when configured; none at all when the list is empty
+        ValidateFields<SourceRecord> custom = new ValidateFields.Value<>();
+        custom.configure(props("on.invalid", "route", "payload.error.headers", "decode.error, kinesis.payload.error"));
+        SourceRecord other = TestRecords.source(seedRecord());
+        other.headers().addString("decode.error", "bad avro");
+        assertThat(custom.apply(other).headers().lastWithName(InvalidRecordHandler.ERROR_HEADER).value())
+                .isEqualTo("payload not decoded by the source (decode.error: bad avro)");
+        ValidateFields<SourceRecord> ignoring = new ValidateFields.Value<>();
+        ignoring.configure(props("on.invalid", "route", "payload.error.headers", ""));
+        assertThat(ignoring.apply(marked)).isSameAs(marked);
+        assertThat(ignoring.apply(undecoded).headers().lastWithName(InvalidRecordHandler.ERROR_HEADER).value())
+                .isEqualTo("value is not an object (a Map without schema or a Struct) but bytes (5 bytes) with a BYTES schema");
     }
 
     @Test

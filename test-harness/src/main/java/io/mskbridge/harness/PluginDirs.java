@@ -66,17 +66,37 @@ public final class PluginDirs {
         Path testClasses = Path.of(requireProperty("mskbridge.module.test.classes"));
         Path dir = testClasses.resolve(packagePath);
         Path jar = HarnessEnv.newWorkDir("fixture").resolve("test-fixture.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                out.putNextEntry(new JarEntry(testClasses.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            addFiles(out, testClasses, dir);
             for (Map.Entry<String, List<String>> e : services.entrySet()) {
                 out.putNextEntry(new JarEntry("META-INF/services/" + e.getKey()));
                 write(out, String.join("\n", e.getValue()) + "\n");
                 out.closeEntry();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return jar;
+    }
+
+    /**
+     * The jar that holds {@code c}, for use as an extra jar in {@link #ofModule}: its own jar when it was loaded
+     * from one (another module of the reactor after {@code package}), else its classes folder packed into a new
+     * jar (META-INF/services included), so a test can put a sibling module's plugins on a worker's plugin.path.
+     */
+    public static Path jarOf(Class<?> c) {
+        Path location;
+        try {
+            location = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("Cannot locate the class files of " + c.getName(), e);
+        }
+        if (Files.isRegularFile(location)) {
+            return location;
+        }
+        Path jar = HarnessEnv.newWorkDir("module-jar").resolve(c.getPackageName() + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            addFiles(out, location, location);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -106,6 +126,17 @@ public final class PluginDirs {
             throw new UncheckedIOException("Cannot unpack " + zip, e);
         }
         return dir;
+    }
+
+    /** Adds every file below {@code dir}, named by its path relative to {@code root}. */
+    private static void addFiles(JarOutputStream out, Path root, Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(root.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
     }
 
     private static void write(OutputStream out, String s) throws IOException {

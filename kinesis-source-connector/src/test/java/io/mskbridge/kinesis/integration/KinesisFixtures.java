@@ -38,14 +38,37 @@ final class KinesisFixtures {
         c.put("kinesis.payload.format", "string");
         c.put("kinesis.poll.interval.ms", "200");
         c.put("kinesis.shard.discovery.interval.ms", "3000");
+        useEmulator(c, endpoint);
+        c.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        return c;
+    }
+
+    /**
+     * A shipped connector config ({@code docker/connectors/<file>}) as it is, pointed at the emulator: its stream
+     * names, endpoint and credentials replaced, nothing else.
+     */
+    static Map<String, String> shippedConfig(String file, String stream, URI endpoint) {
+        String root = System.getProperty("mskbridge.root", "..");
+        Map<String, String> c = new HashMap<>();
+        try {
+            JSON.readTree(java.nio.file.Files.readString(java.nio.file.Path.of(root, "docker", "connectors", file)))
+                    .path("config").fields().forEachRemaining(e -> c.put(e.getKey(), e.getValue().asText()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        c.remove("name");
+        c.put("kinesis.stream.names", stream);
+        useEmulator(c, endpoint);
+        return c;
+    }
+
+    private static void useEmulator(Map<String, String> c, URI endpoint) {
         c.put("aws.region", "us-east-1");
         c.put("aws.endpoint.url", endpoint.toString());
         c.put("aws.credentials.provider", "static");
         c.put("aws.access.key.id", TestAws.ACCESS_KEY);
         c.put("aws.secret.access.key", TestAws.SECRET_KEY);
-        c.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        return c;
     }
 
     /** Puts records {@code from..to-1}, key {@code k<id % KEYS>}, in batches, retrying failed entries in order. */
