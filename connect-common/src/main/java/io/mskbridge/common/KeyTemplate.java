@@ -44,7 +44,19 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *       resolved per render by a function the caller passes;</li>
  *   <li>any placeholder may end in {@code |default}: the text after the first {@code |} (possibly
  *       empty) is used when the value is absent or null. So {@code |} cannot appear in a pattern.</li>
+ *   <li>{@code ||default} (two bars) also replaces a value that renders as the empty string, like Python's
+ *       {@code value or 'default'}: {@code {user_id||anonymous}} is the seed Lambda's
+ *       {@code user_id or 'anonymous'}. (Before this form existed, {@code {f||x}} meant the default
+ *       {@code |x}.)</li>
  * </ul>
+ *
+ * <h2>Value encoding</h2>
+ * By default values are inserted as rendered ({@link ValueEncoding#RAW}; DynamoDB keys). A caller whose
+ * keys are paths (S3 object keys) renders with {@link ValueEncoding#PATH_SEGMENT} via
+ * {@link #withValueEncoding}: the value of every field placeholder ({@code {field}}, {@code {value:…}},
+ * {@code {key:…}}) and of {@code {kafka.key}} then cannot change the key's layout (see
+ * {@link #pathSegment(String)} for the rule). Literal text, defaults, time patterns, the other built-ins and
+ * caller variables are inserted as they are: they come from the configuration, not from records.
  *
  * <h2>Values</h2>
  * Strings as is; integers in decimal; {@code BigDecimal} (Connect Decimal) via {@code toPlainString()}
@@ -72,14 +84,37 @@ public final class KeyTemplate {
     private static final String KEY_PREFIX = "key:";
     private static final Function<String, Object> NO_EXTRAS = name -> null;
 
+    /** What {@link ValueEncoding#PATH_SEGMENT} renders an empty value as: Hive's name for the null partition. */
+    public static final String EMPTY_SEGMENT = "__HIVE_DEFAULT_PARTITION__";
+
+    /** How record values are inserted into the rendered key. */
+    public enum ValueEncoding {
+        /** As rendered (DynamoDB key values). */
+        RAW,
+        /** Made a safe path segment by {@link KeyTemplate#pathSegment(String)} (S3 object keys). */
+        PATH_SEGMENT
+    }
+
     private final String template;
     private final Part[] parts;
     private final List<FieldPath> valuePaths;
     private final List<FieldPath> keyPaths;
     private final Set<String> variables;
     private final int sizeHint;
+    private final ValueEncoding encoding;
+
+    private KeyTemplate(KeyTemplate t, ValueEncoding encoding) {
+        this.template = t.template;
+        this.parts = t.parts;
+        this.valuePaths = t.valuePaths;
+        this.keyPaths = t.keyPaths;
+        this.variables = t.variables;
+        this.sizeHint = t.sizeHint;
+        this.encoding = encoding;
+    }
 
     private KeyTemplate(String template, List<Part> parts) {
+        this.encoding = ValueEncoding.RAW;
         this.template = template;
         this.parts = parts.toArray(new Part[0]);
         Set<FieldPath> values = new LinkedHashSet<>();
@@ -181,10 +216,17 @@ public final class KeyTemplate {
     private static Part placeholder(String template, int pos, String body, Set<String> extras) {
         int bar = body.indexOf('|');
         String name = (bar < 0 ? body : body.substring(0, bar)).trim();
-        String defaultValue = bar < 0 ? null : body.substring(bar + 1);
+        boolean orEmpty = bar >= 0 && bar + 1 < body.length() && body.charAt(bar + 1) == '|';
+        String defaultValue = bar < 0 ? null : body.substring(bar + (orEmpty ? 2 : 1));
         if (name.isEmpty()) {
             throw malformed(template, pos, "empty placeholder '{" + body + "}'");
         }
+        Part part = placeholder(template, pos, body, name, defaultValue, extras);
+        return orEmpty ? part.orEmpty() : part;
+    }
+
+    private static Part placeholder(String template, int pos, String body, String name, String defaultValue,
+                                    Set<String> extras) {
         if (BUILTINS.contains(name)) {
             return new Part(Kind.BUILTIN, name, null, null, defaultValue);
         }
@@ -288,14 +330,66 @@ public final class KeyTemplate {
                 throw new DataException(missing(p, v == null) + " in " + coordinates(record) + " (key template '"
                         + template + "'). " + hint(p));
             }
+            int start = sb.length();
             try {
                 appendValue(sb, v);
             } catch (IllegalArgumentException e) {
                 throw new DataException("Cannot use {" + p.name + "} as a key component in " + coordinates(record)
                         + " (key template '" + template + "'): " + e.getMessage());
             }
+            if (p.orEmpty && sb.length() == start) {
+                sb.append(p.defaultValue);
+            } else if (encoding == ValueEncoding.PATH_SEGMENT && p.fromRecord()) {
+                String raw = sb.substring(start);
+                sb.setLength(start);
+                sb.append(pathSegment(raw));
+            }
         }
         return sb.toString();
+    }
+
+    /**
+     * This template rendering record values with the given encoding (the parsed template is shared).
+     */
+    public KeyTemplate withValueEncoding(ValueEncoding valueEncoding) {
+        return valueEncoding == encoding ? this : new KeyTemplate(this, valueEncoding);
+    }
+
+    /**
+     * A value made a path segment that cannot change the layout of the key it is inserted into, so an S3
+     * archive stays readable as Hive/Athena partitions: {@code /}, {@code %} and control characters
+     * (U+0000-U+001F, U+007F-U+009F) are percent-encoded as their UTF-8 bytes ({@code a/b} becomes
+     * {@code a%2Fb}, {@code 100%} becomes {@code 100%25}); a value that is exactly {@code .} or {@code ..}
+     * becomes {@code %2E} or {@code %2E%2E}; an empty value becomes {@value #EMPTY_SEGMENT}. Everything else
+     * (other UTF-8 text included) is kept. URL-decoding a segment gives the value back, except for the empty
+     * token.
+     */
+    public static String pathSegment(String value) {
+        if (value.isEmpty()) {
+            return EMPTY_SEGMENT;
+        }
+        if (value.equals(".")) {
+            return "%2E";
+        }
+        if (value.equals("..")) {
+            return "%2E%2E";
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '/' || c == '%' || Character.isISOControl(c)) {
+                if (out == null) {
+                    out = new StringBuilder(value.length() + 8).append(value, 0, i);
+                }
+                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+                }
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? value : out.toString();
     }
 
     private static Object builtin(Part p, ConnectRecord<?> record) {
@@ -427,7 +521,8 @@ public final class KeyTemplate {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KeyTemplate && ((KeyTemplate) o).template.equals(template);
+        return o instanceof KeyTemplate && ((KeyTemplate) o).template.equals(template)
+                && ((KeyTemplate) o).encoding == encoding;
     }
 
     @Override
@@ -461,7 +556,8 @@ public final class KeyTemplate {
 
             @Override
             public String toString() {
-                return "key template: literal text with {field.path}, {field|default}, {key:field}, "
+                return "key template: literal text with {field.path}, {field|default}, {field||default} (also "
+                        + "replaces an empty value), {key:field}, "
                         + "{kafka.topic}, {kafka.partition}, {kafka.offset}, {kafka.timestamp}, {kafka.key}, "
                         + "{time:PATTERN}" + (extras.isEmpty() ? "" : ", " + String.join(", ",
                                 new TreeSet<>(extras).stream().map(x -> "{" + x + "}").toArray(String[]::new)))
@@ -479,14 +575,31 @@ public final class KeyTemplate {
         final FieldPath path;
         final DateTimeFormatter formatter;
         final String defaultValue;
+        /** {@code ||default}: the default also replaces a value rendered as the empty string. */
+        final boolean orEmpty;
 
         Part(Kind kind, String name, FieldPath path, DateTimeFormatter formatter, String defaultValue) {
+            this(kind, name, path, formatter, defaultValue, false);
+        }
+
+        private Part(Kind kind, String name, FieldPath path, DateTimeFormatter formatter, String defaultValue,
+                     boolean orEmpty) {
             this.kind = kind;
             this.name = name;
             this.text = null;
             this.path = path;
             this.formatter = formatter;
             this.defaultValue = defaultValue;
+            this.orEmpty = orEmpty;
+        }
+
+        Part orEmpty() {
+            return new Part(kind, name, path, formatter, defaultValue, true);
+        }
+
+        /** Whether the value comes from the record's content (fields, the whole key), not from configuration. */
+        boolean fromRecord() {
+            return kind == Kind.VALUE_FIELD || kind == Kind.KEY_FIELD || KAFKA_KEY.equals(name);
         }
 
         private Part(String text) {
@@ -496,6 +609,7 @@ public final class KeyTemplate {
             this.path = null;
             this.formatter = null;
             this.defaultValue = null;
+            this.orEmpty = false;
         }
 
         static Part literal(String text) {

@@ -226,4 +226,52 @@ class KeyTemplateTest {
                 .hasMessageContaining("unclosed");
         assertThat(v.toString()).contains("{kafka.start_offset}", "{time:PATTERN}", "{{");
     }
+
+    @Test
+    void doubleBarDefaultAlsoReplacesEmptyValuesLikeTheSeedsOr() {
+        Schema s = SchemaBuilder.struct().field("event_type", Schema.STRING_SCHEMA)
+                .field("user_id", Schema.OPTIONAL_STRING_SCHEMA).build();
+        KeyTemplate seedPk = KeyTemplate.parse("{event_type}#{user_id||anonymous}");
+        assertThat(seedPk.render(sink(null, new Struct(s).put("event_type", "click").put("user_id", ""))))
+                .isEqualTo("click#anonymous");
+        assertThat(seedPk.render(sink(null, new Struct(s).put("event_type", "click"))))
+                .isEqualTo("click#anonymous");
+        assertThat(seedPk.render(sink(null, new Struct(s).put("event_type", "click").put("user_id", "u1"))))
+                .isEqualTo("click#u1");
+        // The single bar keeps its meaning: only absent or null values take the default.
+        assertThat(KeyTemplate.parse("{event_type}#{user_id|anonymous}")
+                .render(sink(null, new Struct(s).put("event_type", "click").put("user_id", ""))))
+                .isEqualTo("click#");
+    }
+
+    @Test
+    void pathSegmentEncodingKeepsValuesFromChangingTheKeyLayout() {
+        Schema s = SchemaBuilder.struct().field("event_type", Schema.OPTIONAL_STRING_SCHEMA).build();
+        KeyTemplate raw = KeyTemplate.parse("{time:yyyy/MM}/event_type={event_type}/{kafka.key}/{kafka.topic}");
+        KeyTemplate t = raw.withValueEncoding(KeyTemplate.ValueEncoding.PATH_SEGMENT);
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("a/b", "a%2Fb");
+        cases.put("100%", "100%25");
+        cases.put(".", "%2E");
+        cases.put("..", "%2E%2E");
+        cases.put("...", "...");
+        cases.put("", KeyTemplate.EMPTY_SEGMENT);
+        cases.put("tab\there\n", "tab%09here%0A");
+        cases.put("del\u007f\u0085", "del%7F%C2%85");
+        cases.put("caf\u00e9 ok", "caf\u00e9 ok");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            SinkRecord r = sink("k/" + c.getKey(), new Struct(s).put("event_type", c.getKey()));
+            assertThat(t.render(r)).as(c.getKey()).isEqualTo("2024/03/event_type=" + c.getValue() + "/"
+                    + KeyTemplate.pathSegment("k/" + c.getKey()) + "/orders");
+            // RAW (DynamoDB) inserts values as they are.
+            assertThat(raw.render(r)).isEqualTo("2024/03/event_type=" + c.getKey() + "/k/" + c.getKey() + "/orders");
+        }
+        assertThat(t.render(sink("a/../b", new Struct(s).put("event_type", "x"))))
+                .isEqualTo("2024/03/event_type=x/a%2F..%2Fb/orders");
+        // Defaults are configuration, inserted as written.
+        assertThat(KeyTemplate.parse("{event_type|a/b}").withValueEncoding(KeyTemplate.ValueEncoding.PATH_SEGMENT)
+                .render(sink(null, new Struct(s)))).isEqualTo("a/b");
+        assertThat(KeyTemplate.parse("{event_type||none}").withValueEncoding(KeyTemplate.ValueEncoding.PATH_SEGMENT)
+                .render(sink(null, new Struct(s).put("event_type", "")))).isEqualTo("none");
+    }
 }

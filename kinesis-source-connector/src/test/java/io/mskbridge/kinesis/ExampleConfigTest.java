@@ -48,4 +48,19 @@ class ExampleConfigTest {
                     .containsEntry("transforms." + t + ".negate", "true");
         }
     }
+
+    /** The raw source feeds a byte-faithful archive: what producers put into Kinesis, gzip or not, reaches Kafka as is. */
+    @Test
+    void rawSourceConfigsPassThePayloadBytesUntouched() throws Exception {
+        for (String file : List.of("docker/connectors/kinesis-source-raw.json",
+                "deploy/msk-connect/connector-kinesis-source-raw.json")) {
+            JsonNode json = new ObjectMapper().readTree(Files.readString(root().resolve(file)));
+            JsonNode c = json.has("config") ? json.path("config") : json.path("connectorConfiguration");
+            assertThat(c.path("kinesis.payload.format").asText()).as(file).isEqualTo("bytes");
+            assertThat(c.path("kinesis.payload.compression").asText()).as(file + ": auto would gunzip").isEqualTo("none");
+            assertThat(c.path("value.converter").asText()).as(file)
+                    .isEqualTo("org.apache.kafka.connect.converters.ByteArrayConverter");
+            assertThat(c.has("transforms")).as(file).isFalse();
+        }
+    }
 }

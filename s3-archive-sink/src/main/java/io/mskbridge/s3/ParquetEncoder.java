@@ -50,8 +50,8 @@ final class ParquetEncoder extends RecordEncoder.AvroStored {
     private final int pageBytes;
     private BinaryDecoder decoder;
 
-    ParquetEncoder(Compression compression, int level, int rowGroupBytes) {
-        super("parquet");
+    ParquetEncoder(Compression compression, int level, int rowGroupBytes, boolean scrubInvalidNames) {
+        super("parquet", scrubInvalidNames);
         this.codec = ParquetCodecs.codecName(compression);
         this.codecs = new ParquetCodecs(level);
         this.rowGroupBytes = rowGroupBytes;
@@ -108,6 +108,17 @@ final class ParquetEncoder extends RecordEncoder.AvroStored {
     @Override
     String contentType() {
         return "application/vnd.apache.parquet";
+    }
+
+    /** Found in put(), so the record goes to the DLQ instead of failing its whole batch at upload. */
+    @Override
+    void checkSchema(Schema connectSchema) {
+        String empty = AvroNames.emptyStruct(connectSchema);
+        if (empty != null) {
+            throw new org.apache.kafka.connect.errors.DataException("s3.format=parquet cannot store " + empty
+                    + ": it is a struct without fields, and Parquet has no empty groups; drop the field (e.g. with "
+                    + "a ReplaceField transform) or use s3.format=avro");
+        }
     }
 
     /**

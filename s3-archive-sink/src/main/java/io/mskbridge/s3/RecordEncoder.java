@@ -57,10 +57,13 @@ abstract class RecordEncoder {
         switch (config.format()) {
             case JSONL:
                 return new Jsonl(compression, level);
+            case BYTES:
+                return new Bytes(compression, level, config.bytesSeparator());
             case AVRO:
-                return new Avro(compression, level);
+                return new Avro(compression, level, config.scrubInvalidNames());
             case PARQUET:
-                return new ParquetEncoder(compression, level, config.parquetRowGroupBytes());
+                return new ParquetEncoder(compression, level, config.parquetRowGroupBytes(),
+                        config.scrubInvalidNames());
             default:
                 throw new IllegalArgumentException(config.format() + " is not supported");
         }
@@ -84,23 +87,14 @@ abstract class RecordEncoder {
         };
     }
 
-    static final class Jsonl extends RecordEncoder {
-        private static final JsonFactory JSON = new JsonFactory();
+    /** Formats whose stored form is the object's content, compressed as a whole (.gz, .zst) at upload. */
+    abstract static class WholeFile extends RecordEncoder {
         private final Compression compression;
         private final int level;
 
-        Jsonl(Compression compression, int level) {
+        WholeFile(Compression compression, int level) {
             this.compression = compression;
             this.level = level;
-        }
-
-        @Override
-        void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException {
-            try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                JsonValueWriter.write(g, record.valueSchema(), record.value());
-            }
-            out.write('\n');
         }
 
         @Override
@@ -123,9 +117,67 @@ abstract class RecordEncoder {
             }
         }
 
+        boolean compressed() {
+            return compression != Compression.NONE;
+        }
+    }
+
+    /**
+     * Each record's value bytes as they came (ByteArrayConverter), each followed by the separator: a
+     * byte-faithful archive of what producers sent, compressed or not.
+     */
+    static final class Bytes extends WholeFile {
+        private final byte[] separator;
+
+        Bytes(Compression compression, int level, byte[] separator) {
+            super(compression, level);
+            this.separator = separator.clone();
+        }
+
+        @Override
+        void encode(SinkRecord record, ByteArrayOutputStream out) {
+            Object v = record.value();
+            if (v instanceof byte[]) {
+                out.writeBytes((byte[]) v);
+            } else if (v instanceof ByteBuffer) {
+                ByteBuffer b = ((ByteBuffer) v).duplicate();
+                byte[] copy = new byte[b.remaining()];
+                b.get(copy);
+                out.writeBytes(copy);
+            } else {
+                Schema s = record.valueSchema();
+                throw new DataException("s3.format=bytes needs byte values: set value.converter="
+                        + "org.apache.kafka.connect.converters.ByteArrayConverter, got "
+                        + (s != null ? "a " + s.type() + " schema" : "a schemaless " + v.getClass().getSimpleName()));
+            }
+            out.writeBytes(separator);
+        }
+
         @Override
         String contentType() {
-            return compression == Compression.NONE ? "application/x-ndjson" : "application/octet-stream";
+            return "application/octet-stream";
+        }
+    }
+
+    static final class Jsonl extends WholeFile {
+        private static final JsonFactory JSON = new JsonFactory();
+
+        Jsonl(Compression compression, int level) {
+            super(compression, level);
+        }
+
+        @Override
+        void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException {
+            try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                JsonValueWriter.write(g, record.valueSchema(), record.value());
+            }
+            out.write('\n');
+        }
+
+        @Override
+        String contentType() {
+            return compressed() ? "application/octet-stream" : "application/x-ndjson";
         }
     }
 
@@ -136,19 +188,64 @@ abstract class RecordEncoder {
      */
     abstract static class AvroStored extends RecordEncoder {
         private final AvroData avroData = new AvroData(1000);
-        private final Map<Schema, org.apache.avro.Schema> schemas = new IdentityHashMap<>();
+        private final Map<Schema, Converted> schemas = new IdentityHashMap<>();
         private final String formatName;
+        private final boolean scrubInvalidNames;
         private BinaryEncoder encoder;
 
-        AvroStored(String formatName) {
+        AvroStored(String formatName, boolean scrubInvalidNames) {
             this.formatName = formatName;
+            this.scrubInvalidNames = scrubInvalidNames;
+        }
+
+        /** A value schema as written: its Connect form after scrubbing (often the same) and its Avro form. */
+        private static final class Converted {
+            final Schema connect;
+            final org.apache.avro.Schema avro;
+
+            Converted(Schema connect, org.apache.avro.Schema avro) {
+                this.connect = connect;
+                this.avro = avro;
+            }
         }
 
         org.apache.avro.Schema avroSchema(Schema connectSchema) {
+            return converted(connectSchema).avro;
+        }
+
+        /**
+         * Checks and converts a value schema once (a schema that fails is checked again per record: it is not
+         * cached, and the failure is the record's).
+         *
+         * @throws DataException naming the field when the schema cannot be written in this format
+         */
+        private Converted converted(Schema connectSchema) {
+            Converted c = schemas.get(connectSchema);
+            if (c != null) {
+                return c;
+            }
+            Schema written = connectSchema;
+            if (scrubInvalidNames) {
+                written = AvroNames.scrubbed(connectSchema);
+            } else {
+                String invalid = AvroNames.invalidName(connectSchema);
+                if (invalid != null) {
+                    throw new DataException("The " + invalid + " is not a valid Avro name (letters, digits and _, "
+                            + "not starting with a digit); set " + S3ArchiveSinkConfig.SCRUB_INVALID_NAMES
+                            + "=true to write it scrubbed (event-type as event_type), or rename it");
+                }
+            }
+            checkSchema(written);
+            c = new Converted(written, avroData.fromConnectSchema(written));
             if (schemas.size() > 1000) {
                 schemas.clear();
             }
-            return schemas.computeIfAbsent(connectSchema, avroData::fromConnectSchema);
+            schemas.put(connectSchema, c);
+            return c;
+        }
+
+        /** Refuses a value schema the format cannot store; the message names the field. */
+        void checkSchema(Schema connectSchema) {
         }
 
         @Override
@@ -159,8 +256,9 @@ abstract class RecordEncoder {
                         + "JsonConverter with schemas.enable=true or an Avro converter), got "
                         + (s == null ? "a schemaless value" : "a " + s.type() + " schema"));
             }
-            org.apache.avro.Schema as = avroSchema(s);
-            Object datum = avroData.fromConnectData(s, record.value());
+            Converted c = converted(s);
+            org.apache.avro.Schema as = c.avro;
+            Object datum = avroData.fromConnectData(c.connect, AvroNames.convert(s, c.connect, record.value()));
             int lenPos = out.size();
             out.write(new byte[4]);
             encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
@@ -199,8 +297,8 @@ abstract class RecordEncoder {
     static final class Avro extends AvroStored {
         private final CodecFactory codec;
 
-        Avro(Compression compression, int level) {
-            super("avro");
+        Avro(Compression compression, int level, boolean scrubInvalidNames) {
+            super("avro", scrubInvalidNames);
             switch (compression) {
                 case SNAPPY:
                     codec = CodecFactory.snappyCodec();

@@ -52,6 +52,13 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String SPILL_DIR = "s3.spill.dir";
     public static final String PARQUET_ROW_GROUP_BYTES = "s3.parquet.row.group.bytes";
     public static final String UPLOAD_RETRY_TIMEOUT_MS = "s3.upload.retry.timeout.ms";
+    public static final String BYTES_SEPARATOR = "s3.bytes.separator";
+    public static final String SCRUB_INVALID_NAMES = "s3.avro.scrub.invalid.names";
+
+    /** S3's limit on an object key, in UTF-8 bytes. */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** S3's limit on the parts of one multipart upload. */
+    public static final long MAX_PARTS = 10_000;
 
     public static final String KEY_TEMPLATE_DEFAULT =
             "{kafka.topic}/{time:yyyy/MM/dd/HH}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}";
@@ -60,7 +67,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     /** Object format. */
     public enum Format implements ConfigChoice {
-        JSONL("jsonl", ".jsonl"), AVRO("avro", ".avro"), PARQUET("parquet", ".parquet");
+        JSONL("jsonl", ".jsonl"), AVRO("avro", ".avro"), PARQUET("parquet", ".parquet"), BYTES("bytes", ".bin");
 
         final String value;
         final String extension;
@@ -187,6 +194,22 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
     };
 
+    private static final ConfigDef.Validator SEPARATOR_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                unescape((String) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "text with escapes \\n \\r \\t \\0 \\\\ \\xHH; empty for none";
+        }
+    };
+
     private static final ConfigDef CONFIG_DEF = build();
 
     private static ConfigDef build() {
@@ -223,7 +246,9 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         o = 0;
         def.define(FORMAT, Type.STRING, Format.JSONL.value, ConfigEnums.validator(Format.class),
                 Importance.HIGH,
-                "Object format. jsonl: one JSON document per line (schemaless maps and Structs; Structs as plain "
+                "Object format. bytes: each record's value bytes as they came (use value.converter="
+                        + "org.apache.kafka.connect.converters.ByteArrayConverter), each followed by "
+                        + BYTES_SEPARATOR + "; a value that is not bytes is a record error. jsonl: one JSON document per line (schemaless maps and Structs; Structs as plain "
                         + "JSON without a schema envelope). avro: Avro object container files for Struct values, "
                         + "converted with Apicurio's AvroData; a schema change starts a new object. parquet: "
                         + "Parquet files for Struct values, converted the same way and written with parquet-avro "
@@ -233,7 +258,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 FORMAT_GROUP, ++o, Width.SHORT, "Format");
         def.define(COMPRESSION, Type.STRING, Compression.GZIP.value, ConfigEnums.validator(Compression.class),
                 Importance.MEDIUM,
-                "Compression. jsonl: none, gzip (.jsonl.gz) or zstd (.jsonl.zst). avro: none, snappy or zstd as "
+                "Compression. jsonl and bytes: none, gzip (.jsonl.gz, .bin.gz) or zstd (.jsonl.zst, .bin.zst). avro: none, snappy or zstd as "
                         + "Avro block codecs. parquet: none, snappy, zstd or gzip as Parquet page codecs (the "
                         + "object stays .parquet). Compression is deterministic, so a rewrite after a crash "
                         + "yields byte-identical objects.",
@@ -247,6 +272,20 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 "Records with a null value (tombstones): ignore skips them (their offsets still commit); fail "
                         + "sends them to the dead letter queue when one is configured, else fails the task.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Null values");
+        def.define(BYTES_SEPARATOR, Type.STRING, "\\n", SEPARATOR_VALIDATOR, Importance.LOW,
+                "s3.format=bytes only: written after each record's value. Escapes: \\n (newline, the default), "
+                        + "\\r, \\t, \\0, \\\\ (a backslash) and \\xHH (one byte, hex); other characters "
+                        + "stand for their UTF-8 bytes. Empty writes the values back to back. In a JSON config "
+                        + "file a backslash is itself escaped: \"\\\\n\" is the two characters \\n.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Bytes separator");
+        def.define(SCRUB_INVALID_NAMES, Type.BOOLEAN, false, null, Importance.LOW,
+                "s3.format=avro and parquet only: Avro names allow only letters, digits and _, not starting "
+                        + "with a digit. false: a record with a field named otherwise (e.g. event-type) is a record "
+                        + "error naming the field (DLQ). true: such names are scrubbed as Apicurio's AvroData "
+                        + "does (URL-encoded, then every invalid character replaced by _, prefixed with x when "
+                        + "not starting with a letter or _): event-type is written as event_type. Two fields "
+                        + "that scrub to the same name are a record error.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Scrub invalid Avro names");
 
         o = 0;
         def.define(FLUSH_SIZE, Type.INT, 10_000, ConfigDef.Range.between(1, 100_000_000), Importance.HIGH,
@@ -275,7 +314,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 ROTATION_GROUP, ++o, Width.SHORT, "Rotate interval, wall clock (ms)");
         def.define(OBJECT_MAX_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.between(1024, 5L << 40), Importance.LOW,
                 "A batch also ends when its serialized (uncompressed) records reach this many bytes, a "
-                        + "deterministic size rotation.",
+                        + "deterministic size rotation. At most " + MAX_PARTS + " x " + PART_SIZE + " (S3 takes "
+                        + "at most " + MAX_PARTS + " parts per object).",
                 ROTATION_GROUP, ++o, Width.SHORT, "Max batch bytes");
 
         o = 0;
@@ -322,6 +362,24 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         if (memErr != null) {
             throw new ConfigException(memErr);
         }
+        String sizeErr = objectSizeError(objectMaxBytes(), partSize());
+        if (sizeErr != null) {
+            throw new ConfigException(sizeErr);
+        }
+    }
+
+    /**
+     * The rule that a batch fits one multipart upload (at most {@link #MAX_PARTS} parts of s3.part.size), or
+     * null. The limit is on serialized bytes: compression only makes an object smaller, and the Avro/Parquet
+     * framing is small against a part.
+     */
+    static String objectSizeError(long objectMaxBytes, int partSize) {
+        if (objectMaxBytes <= MAX_PARTS * partSize) {
+            return null;
+        }
+        return OBJECT_MAX_BYTES + " (" + objectMaxBytes + ") must be at most " + MAX_PARTS + " x " + PART_SIZE
+                + " (" + MAX_PARTS * partSize + "): S3 accepts at most " + MAX_PARTS + " parts per object, so a "
+                + "larger object could never be uploaded. Lower " + OBJECT_MAX_BYTES + " or raise " + PART_SIZE;
     }
 
     /**
@@ -345,9 +403,9 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     /** The cross-field rule of format/compression/SSE, or null when the combination is fine. */
     static String compatibilityError(Format format, Compression compression, Sse sse, String kmsKeyId) {
-        if (format == Format.JSONL && compression == Compression.SNAPPY) {
-            return "jsonl objects support s3.compression none, gzip or zstd (snappy has no standard stream "
-                    + "format for line files)";
+        if ((format == Format.JSONL || format == Format.BYTES) && compression == Compression.SNAPPY) {
+            return format.value + " objects support s3.compression none, gzip or zstd (snappy has no standard "
+                    + "stream format for whole files)";
         }
         if (format == Format.AVRO && compression == Compression.GZIP) {
             return "avro objects support s3.compression none, snappy or zstd (Avro block codecs)";
@@ -362,8 +420,67 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         return getString(BUCKET);
     }
 
+    /** The key template; record values are rendered as path segments (see {@link KeyTemplate#pathSegment}). */
     public KeyTemplate keyTemplate() {
-        return KeyTemplate.parse(getString(KEY_TEMPLATE), List.of(START_OFFSET_VAR));
+        return KeyTemplate.parse(getString(KEY_TEMPLATE), List.of(START_OFFSET_VAR))
+                .withValueEncoding(KeyTemplate.ValueEncoding.PATH_SEGMENT);
+    }
+
+    /** The bytes written after each value with s3.format=bytes. */
+    public byte[] bytesSeparator() {
+        return unescape(getString(BYTES_SEPARATOR));
+    }
+
+    public boolean scrubInvalidNames() {
+        return getBoolean(SCRUB_INVALID_NAMES);
+    }
+
+    /** The bytes of an escaped separator (see {@link #BYTES_SEPARATOR}); IllegalArgumentException if malformed. */
+    static byte[] unescape(String s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\') {
+                int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
+                out.writeBytes(s.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                i = end - 1;
+                continue;
+            }
+            if (i + 1 >= s.length()) {
+                throw new IllegalArgumentException("a lone backslash at the end; write \\\\ for a backslash");
+            }
+            char e = s.charAt(++i);
+            switch (e) {
+                case 'n':
+                    out.write('\n');
+                    break;
+                case 'r':
+                    out.write('\r');
+                    break;
+                case 't':
+                    out.write('\t');
+                    break;
+                case '0':
+                    out.write(0);
+                    break;
+                case '\\':
+                    out.write('\\');
+                    break;
+                case 'x':
+                    int hi = i + 1 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                    int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+                    if (hi < 0 || lo < 0) {
+                        throw new IllegalArgumentException("\\x needs two hex digits, e.g. \\x1e");
+                    }
+                    out.write(hi * 16 + lo);
+                    i += 2;
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown escape \\" + e + "; use \\n \\r \\t \\0 "
+                            + "\\\\ or \\xHH");
+            }
+        }
+        return out.toByteArray();
     }
 
     public Format format() {
@@ -439,7 +556,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     /** The object key suffix of this format and compression, e.g. ".jsonl.gz". */
     public String extension() {
         Format f = format();
-        return f == Format.JSONL ? f.extension + compression().jsonlSuffix : f.extension;
+        // Whole-file compression shows in the name; Avro and Parquet compress inside the file.
+        return f == Format.JSONL || f == Format.BYTES ? f.extension + compression().jsonlSuffix : f.extension;
     }
 
     static String lower(String s) {

@@ -101,6 +101,13 @@ public class S3ArchiveSinkConnector extends SinkConnectorBase {
                 errors.attach(S3ArchiveSinkConfig.BUFFER_MAX_BYTES, err);
             }
         }
+        Object objectMax = errors.validValue(S3ArchiveSinkConfig.OBJECT_MAX_BYTES);
+        if (part != null && objectMax != null) {
+            String err = S3ArchiveSinkConfig.objectSizeError((Long) objectMax, (Integer) part);
+            if (err != null) {
+                errors.attach(S3ArchiveSinkConfig.OBJECT_MAX_BYTES, err);
+            }
+        }
     }
 
     /** Empty when the bucket is writable, else the problem and the field to fix. */
@@ -111,7 +118,9 @@ public class S3ArchiveSinkConnector extends SinkConnectorBase {
         return probe.run("CreateMultipartUpload on bucket '" + bucket + "'", S3ArchiveSinkConfig.BUCKET,
                 () -> withClient(config, s3 -> {
                     String key = "_mskbridge-validate/" + java.util.UUID.randomUUID();
-                    String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+                    String id = s3.createMultipartUpload(b -> S3Uploader.sse(config.sse(),
+                            config.kmsKeyId().orElse(null), b.bucket(bucket).key(key), b::serverSideEncryption,
+                            b::ssekmsKeyId)).uploadId();
                     s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id));
                 }),
                 e -> "NoSuchBucket".equals(AwsErrors.errorCode(e)) ? new Problem(S3ArchiveSinkConfig.BUCKET,

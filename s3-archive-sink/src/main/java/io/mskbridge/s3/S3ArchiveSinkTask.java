@@ -1,15 +1,10 @@
 package io.mskbridge.s3;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -55,6 +50,7 @@ public class S3ArchiveSinkTask extends SinkTask {
     private MemoryBudget budget;
     private S3ArchiveSinkTaskMetrics metrics;
     private Path spillDir;
+    private SpillDirs spillDirs;
     private WriterResources shared;
     private final Map<TopicPartition, TopicPartitionWriter> writers = new HashMap<>();
 
@@ -75,8 +71,8 @@ public class S3ArchiveSinkTask extends SinkTask {
         metrics.gauges(() -> budget.used() + reserve, config::bufferMaxBytes, () -> budget.spilledBytes(),
                 () -> writers.values().stream().mapToInt(TopicPartitionWriter::openObjects).sum());
         metrics.register(connector, taskId);
-        spillDir = Paths.get(config.spillDir()).resolve("mskbridge-s3-" + fileSafe(connector) + "-"
-                + taskId + "-" + UUID.randomUUID());
+        spillDirs = SpillDirs.create(Paths.get(config.spillDir()), connector, taskId);
+        spillDir = spillDirs.dir();
         clients = new AwsClientFactory(AwsSettings.from(config));
         S3Uploader uploader = S3Uploader.create(config, clients, metrics);
         ErrantRecordReporter reporter;
@@ -181,13 +177,9 @@ public class S3ArchiveSinkTask extends SinkTask {
     }
 
     private void deleteSpillDir() {
-        if (spillDir == null || !Files.exists(spillDir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(spillDir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("Cannot delete spill directory {}: {}", spillDir, e.toString());
+        if (spillDirs != null) {
+            spillDirs.delete();
+            spillDirs = null;
         }
     }
 
@@ -200,8 +192,8 @@ public class S3ArchiveSinkTask extends SinkTask {
         return budget;
     }
 
-    /** A connector name made safe for a file name (the spill directory). */
-    private static String fileSafe(String s) {
-        return s == null ? "unknown" : s.replaceAll("[,=:\"*?/\\\\\\s]", "_");
+    /** The spill directory of the running task (tests). */
+    Path spillDir() {
+        return spillDir;
     }
 }

@@ -124,6 +124,15 @@ final class S3Uploader {
     }
 
     private <B> B sse(B builder, Consumer<ServerSideEncryption> setSse, Consumer<String> setKey) {
+        return sse(sse, kmsKeyId, builder, setSse, setKey);
+    }
+
+    /**
+     * Sets the SSE headers of {@code sse} on a request builder: every write (and validate()'s probe) sends
+     * them, so a bucket policy that denies writes without them does not deny ours.
+     */
+    static <B> B sse(Sse sse, String kmsKeyId, B builder, Consumer<ServerSideEncryption> setSse,
+                     Consumer<String> setKey) {
         if (sse == Sse.AES256) {
             setSse.accept(ServerSideEncryption.AES256);
         } else if (sse == Sse.KMS) {

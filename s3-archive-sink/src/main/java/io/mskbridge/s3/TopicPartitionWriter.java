@@ -9,6 +9,7 @@ import static io.mskbridge.s3.S3ArchiveSinkTask.META_RECORD_COUNT;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -89,6 +90,9 @@ final class TopicPartitionWriter {
     /**
      * Renders the record's key and serializes it into the shared scratch buffer; returns null for a record
      * that is not archived (an ignored tombstone, or one handed to the errant record reporter).
+     *
+     * <p>Every failure here is the record's own (a function of its content), so it goes to the reporter and the
+     * records around it are archived; a replay skips it again and cuts the same objects.
      */
     private String encode(SinkRecord r) {
         try {
@@ -97,22 +101,49 @@ final class TopicPartitionWriter {
                     skip(r);
                     return null;
                 }
-                throw new DataException("Null value (tombstone) in record topic=" + r.topic() + ", partition="
-                        + r.kafkaPartition() + ", offset=" + r.kafkaOffset() + " and "
+                throw new DataException("Null value (tombstone) in " + coordinates(r) + " and "
                         + S3ArchiveSinkConfig.NULL_VALUES + "=fail");
             }
             String key = shared.keyTemplate.render(r, v -> START_MARKER);
+            checkKeyLength(r, key);
             shared.scratch.reset();
             shared.encoder.encode(r, shared.scratch);
             return key;
-        } catch (DataException | IOException e) {
+        } catch (IOException | RuntimeException e) {
+            DataException error = recordError(r, e);
             if (shared.reporter == null) {
-                throw e instanceof DataException ? (DataException) e : new DataException(e);
+                throw error;
             }
-            shared.reporter.report(r, e);
+            shared.reporter.report(r, error);
             skip(r);
             return null;
         }
+    }
+
+    /** S3 refuses keys over 1,024 UTF-8 bytes; a long field value must not fail its whole batch at upload. */
+    private void checkKeyLength(SinkRecord r, String renderedKey) {
+        String key = objectKey(renderedKey, r.kafkaOffset());
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > S3ArchiveSinkConfig.MAX_KEY_BYTES) {
+            throw new DataException("The object key of " + coordinates(r) + " would be " + bytes + " bytes (UTF-8) "
+                    + "and S3 allows " + S3ArchiveSinkConfig.MAX_KEY_BYTES + ": a value of the field(s) "
+                    + shared.keyTemplate.fieldPaths() + shared.keyTemplate.keyFieldPaths() + " rendered by "
+                    + S3ArchiveSinkConfig.KEY_TEMPLATE + " '" + shared.keyTemplate.template() + "' is too long; "
+                    + "the key starts '" + key.substring(0, 120) + "'");
+        }
+    }
+
+    /** The failure as a DataException whose message names the record (the reporter's DLQ headers carry it). */
+    private static DataException recordError(SinkRecord r, Exception e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof DataException && msg.contains(coordinates(r))) {
+            return (DataException) e;
+        }
+        return new DataException("Cannot archive " + coordinates(r) + ": " + msg, e);
+    }
+
+    private static String coordinates(SinkRecord r) {
+        return "record topic=" + r.topic() + ", partition=" + r.kafkaPartition() + ", offset=" + r.kafkaOffset();
     }
 
     /** Stores the record encoded in the scratch buffer in its batch, starting or ending batches as due. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.mskbridge.harness.FaultProxy;
 import io.mskbridge.harness.S3ProxyServer;
 
 /** The connector's S3 probes against an in-process S3Proxy (with SigV4 auth, so a wrong secret is a 403). */
@@ -40,5 +41,23 @@ class S3ArchiveSinkConnectorProbeTest {
         String err = problem.message();
         assertThat(err).contains("rotate.schedule.interval.ms", "s3://probe-denied/processed/_mskbridge-validate-",
                 "403", "s3:GetObject", "s3:ListBucket", "rotate.schedule.interval.ms=0");
+    }
+
+    @Test
+    void theBucketProbeSendsTheConfiguredSseHeaders() {
+        // A bucket policy denying writes without SSE-KMS, played by the fault proxy: it fails every
+        // CreateMultipartUpload that lacks the header (S3Proxy itself enforces no bucket policy).
+        try (FaultProxy policy = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3)) {
+            policy.onlyFor(r -> r.path().contains("uploads") && r.method().equals("POST")
+                    && !"aws:kms".equals(r.header("x-amz-server-side-encryption"))).serverErrorRate(1.0);
+            policy.start();
+            Map<String, String> p = props("probe-sse");
+            p.put("aws.endpoint.url", policy.endpoint().toString());
+            p.put("s3.validate.timeout.ms", "5000");
+            assertThat(S3ArchiveSinkConnector.probeBucket(new S3ArchiveSinkConfig(p))).as("without SSE").isPresent();
+            p.put("s3.sse", "aws:kms");
+            p.put("s3.sse.kms.key.id", "alias/archive");
+            assertThat(S3ArchiveSinkConnector.probeBucket(new S3ArchiveSinkConfig(p))).as("with SSE-KMS").isEmpty();
+        }
     }
 }

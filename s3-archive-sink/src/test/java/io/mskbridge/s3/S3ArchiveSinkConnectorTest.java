@@ -49,7 +49,8 @@ class S3ArchiveSinkConnectorTest {
             assertThat(k.displayName).as(k.name).isNotBlank();
             assertThat(k.documentation).as(k.name).hasSizeGreaterThan(20);
             assertThat(k.width).as(k.name).isNotNull();
-            if (!k.name.equals(S3ArchiveSinkConfig.SPILL_DIR)) {
+            // Connect itself refuses a boolean that is not true/false.
+            if (!k.name.equals(S3ArchiveSinkConfig.SPILL_DIR) && k.type != ConfigDef.Type.BOOLEAN) {
                 assertThat(k.validator).as(k.name).isNotNull();
             }
         }
@@ -132,5 +133,42 @@ class S3ArchiveSinkConnectorTest {
         assertThat(new S3ArchiveSinkConfig(p).extension()).isEqualTo(".avro");
         p.put("s3.format", "parquet");
         assertThat(new S3ArchiveSinkConfig(p).extension()).isEqualTo(".parquet");
+        p.put("s3.format", "bytes");
+        assertThat(new S3ArchiveSinkConfig(p).extension()).isEqualTo(".bin.zst");
+        p.put("s3.compression", "none");
+        assertThat(new S3ArchiveSinkConfig(p).extension()).isEqualTo(".bin");
+    }
+
+    @Test
+    void bytesSeparatorEscapes() {
+        Map<String, String> p = base();
+        p.put("s3.format", "bytes");
+        assertThat(new S3ArchiveSinkConfig(p).bytesSeparator()).containsExactly('\n');
+        p.put("s3.bytes.separator", "");
+        assertThat(new S3ArchiveSinkConfig(p).bytesSeparator()).isEmpty();
+        p.put("s3.bytes.separator", "\\r\\n|\\t\\0\\\\\\x1E\u00e9");
+        assertThat(new S3ArchiveSinkConfig(p).bytesSeparator())
+                .containsExactly('\r', '\n', '|', '\t', 0, '\\', 0x1e, (byte) 0xc3, (byte) 0xa9);
+        for (String bad : List.of("\\", "\\q", "\\x1", "\\xZZ", "\\x-1")) {
+            p.put("s3.bytes.separator", bad);
+            assertThat(errors(p)).as(bad).containsOnlyKeys("s3.bytes.separator");
+        }
+        p.put("s3.bytes.separator", "\\n");
+        p.put("s3.compression", "snappy");
+        assertThat(errors(p)).containsOnlyKeys("s3.compression");
+    }
+
+    @Test
+    void objectMaxBytesMustFitS3sTenThousandParts() {
+        Map<String, String> p = base();
+        p.put("s3.part.size", String.valueOf(5 << 20));
+        p.put("s3.object.max.bytes", String.valueOf(10_000L * (5 << 20)));
+        assertThat(errors(p)).isEmpty();
+        new S3ArchiveSinkConfig(p);
+        p.put("s3.object.max.bytes", String.valueOf(10_000L * (5 << 20) + 1));
+        assertThat(errors(p)).containsOnlyKeys("s3.object.max.bytes");
+        assertThat(errors(p).get("s3.object.max.bytes").toString()).contains("10000", "s3.part.size");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new S3ArchiveSinkConfig(p))
+                .hasMessageContaining("s3.object.max.bytes");
     }
 }

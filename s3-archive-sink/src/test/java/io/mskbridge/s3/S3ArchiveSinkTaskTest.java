@@ -399,4 +399,41 @@ class S3ArchiveSinkTaskTest {
         assertThat(seen.values()).as("copies per record").containsOnly(1);
         assertThat(S3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     }
+
+    @Test
+    void aStartDeletesOnlyItsOwnCrashedRunsSpillDirectories(@org.junit.jupiter.api.io.TempDir java.nio.file.Path base)
+            throws Exception {
+        String uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        java.nio.file.Path crashed = base.resolve("mskbridge-s3-test-0-" + uuid);
+        java.nio.file.Path crashedOld = base.resolve("mskbridge-s3-test-0-1f8fad5b-d9cb-469f-a165-70867728950e");
+        java.nio.file.Path otherTask = base.resolve("mskbridge-s3-test-1-" + uuid);
+        java.nio.file.Path otherConnector = base.resolve("mskbridge-s3-test-0-0-" + uuid);
+        for (java.nio.file.Path d : List.of(crashed, crashedOld, otherTask, otherConnector)) {
+            java.nio.file.Files.createDirectories(d);
+            java.nio.file.Files.write(d.resolve("0.spill"), new byte[100]);
+        }
+        java.nio.file.Files.write(crashed.resolve(SpillDirs.LOCK), new byte[0]); // locked by a process now dead
+        // An older version's directory (no lock file), untouched for an hour
+        java.nio.file.Files.setLastModifiedTime(crashedOld, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 3_600_000));
+        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket("spill-clean"));
+        p.put("s3.spill.dir", base.toString());
+        TopicPartition tp = new TopicPartition("t", 0);
+        try (TaskDriver live = new TaskDriver(p, List.of(tp))) {
+            assertThat(crashed).doesNotExist();
+            assertThat(crashedOld).doesNotExist();
+            assertThat(otherTask).exists();
+            assertThat(otherConnector).exists();
+            java.nio.file.Path liveDir = live.task.spillDir();
+            assertThat(liveDir).exists();
+            // The same task started again while the first still runs (a zombie): the live directory stays.
+            try (TaskDriver second = new TaskDriver(p, List.of(tp))) {
+                assertThat(liveDir).exists();
+                assertThat(second.task.spillDir()).isNotEqualTo(liveDir).exists();
+            }
+            assertThat(liveDir).exists();
+        }
+        assertThat(otherTask).exists();
+        assertThat(otherConnector).exists();
+    }
 }

@@ -365,4 +365,185 @@ class TopicPartitionWriterTest {
         assertThat(w.openObjects()).isZero();
         assertThat(TaskDriver.list(S3.client(), "w-discard")).isEmpty();
     }
+
+    /** A reporter collecting what it is handed: record → reason. */
+    private ErrantRecordReporter collecting(Map<SinkRecord, Throwable> into) {
+        return (r, e) -> {
+            into.put(r, e);
+            reported.add(r);
+            return CompletableFuture.completedFuture(null);
+        };
+    }
+
+    /** Every object of the bucket: key → bytes. */
+    private static Map<String, byte[]> objects(String bucket) {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        TaskDriver.list(S3.client(), bucket).forEach(o -> out.put(o.key(), bytes(bucket, o.key())));
+        return out;
+    }
+
+    @Test
+    void aKeyOverS3sLimitIsARecordErrorAndTheRecordsAroundItAreArchivedTheSameOnReplay() throws Exception {
+        Map<String, String> p = props("w-longkey");
+        p.put("flush.size", "5");
+        p.put("s3.key.template", "{event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        Map<SinkRecord, Throwable> errors = new java.util.LinkedHashMap<>();
+        List<SinkRecord> records = new ArrayList<>();
+        for (long o = 0; o < 11; o++) {
+            Map<String, Object> v = event(0, o);
+            if (o == 3) {
+                v.put("event_type", "x".repeat(1000));
+            }
+            records.add(rec("t", 0, o, T0, v, null));
+        }
+        TopicPartitionWriter w = writer(p, collecting(errors));
+        records.forEach(w::write);
+        assertThat(w.committableOffset()).isEqualTo(11L); // batches [0, 6) without offset 3, and [6, 11)
+        assertThat(errors).containsOnlyKeys(records.get(3));
+        assertThat(errors.get(records.get(3)).getMessage()).contains("topic=t, partition=0, offset=3", "1024",
+                "s3.key.template", "[event_type]");
+        Map<String, byte[]> first = objects("w-longkey");
+        List<String> ids = new ArrayList<>();
+        readJsonl(S3.client(), "w-longkey").values().forEach(l -> l.forEach(n -> ids.add(n.path("id").asText())));
+        assertThat(ids).hasSize(10).doesNotContain("evt-0-3");
+
+        // A replay from the start (the next owner after a crash) skips the same record and cuts the same objects.
+        S3.client().deleteObjects(b -> b.bucket("w-longkey").delete(d -> d.objects(first.keySet().stream()
+                .map(k -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(k).build())
+                .collect(java.util.stream.Collectors.toList()))));
+        TopicPartitionWriter replay = writer(p, collecting(errors));
+        records.forEach(replay::write);
+        Map<String, byte[]> second = objects("w-longkey");
+        assertThat(second.keySet()).isEqualTo(first.keySet());
+        first.forEach((k, b) -> assertThat(second.get(k)).as(k).isEqualTo(b));
+
+        TopicPartitionWriter noDlq = writer(p);
+        assertThatThrownBy(() -> noDlq.write(records.get(3))).isInstanceOf(DataException.class)
+                .hasMessageContaining("offset=3");
+    }
+
+    @Test
+    void keyValuesAreEncodedSoTheyCannotChangeTheKeyLayout() throws Exception {
+        Map<String, String> p = props("w-keysafe");
+        p.put("flush.size", "1");
+        p.put("s3.key.template", "event_type={event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        TopicPartitionWriter w = writer(p);
+        String[] values = {"a/../b", "..", "", "50%\n"};
+        for (int o = 0; o < values.length; o++) {
+            Map<String, Object> v = event(0, o);
+            v.put("event_type", values[o]);
+            w.write(rec("t", 0, o, T0, v, null));
+        }
+        assertThat(objects("w-keysafe").keySet()).containsExactlyInAnyOrder(
+                "event_type=a%2F..%2Fb/t+0+" + TopicPartitionWriter.pad(0) + ".jsonl.gz",
+                "event_type=%2E%2E/t+0+" + TopicPartitionWriter.pad(1) + ".jsonl.gz",
+                "event_type=__HIVE_DEFAULT_PARTITION__/t+0+" + TopicPartitionWriter.pad(2) + ".jsonl.gz",
+                "event_type=50%25%0A/t+0+" + TopicPartitionWriter.pad(3) + ".jsonl.gz");
+    }
+
+    @Test
+    void avroFieldNamesAvroRejectsAreRecordErrorsOrScrubbed() throws Exception {
+        Schema bad = SchemaBuilder.struct().name("E").field("id", Schema.STRING_SCHEMA)
+                .field("event-type", Schema.OPTIONAL_STRING_SCHEMA).build();
+        List<SinkRecord> records = new ArrayList<>();
+        for (long o = 0; o < 6; o++) {
+            records.add(o == 2 ? rec("t", 0, o, T0, new Struct(bad).put("id", "s-2").put("event-type", "click"), bad)
+                    : struct(o, V1));
+        }
+        Map<String, String> p = props("w-avro-names");
+        p.put("s3.format", "avro");
+        p.put("s3.compression", "none");
+        p.put("flush.size", "100");
+        Map<SinkRecord, Throwable> errors = new java.util.LinkedHashMap<>();
+        TopicPartitionWriter w = writer(p, collecting(errors));
+        records.forEach(w::write);
+        assertThat(errors).containsOnlyKeys(records.get(2));
+        assertThat(errors.get(records.get(2))).isInstanceOf(DataException.class);
+        assertThat(errors.get(records.get(2)).getMessage()).contains("topic=t, partition=0, offset=2",
+                "field 'event-type'", "s3.avro.scrub.invalid.names");
+
+        Map<String, String> scrub = props("w-avro-scrub");
+        scrub.putAll(Map.of("s3.format", "avro", "s3.compression", "none", "flush.size", "100",
+                "s3.avro.scrub.invalid.names", "true"));
+        errors.clear();
+        TopicPartitionWriter s = writer(scrub, collecting(errors));
+        s.write(records.get(2));
+        s.write(rec("t", 0, 3, T0, new Struct(bad).put("id", "s-3"), bad));
+        s.write(struct(4, V1)); // a schema change: uploads the batch of 2..3
+        assertThat(errors).isEmpty();
+        String key = "t/2026/01/01/00/t+0+" + TopicPartitionWriter.pad(2) + ".avro";
+        try (org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord> r =
+                     new org.apache.avro.file.DataFileStream<>(new java.io.ByteArrayInputStream(bytes("w-avro-scrub", key)),
+                             new org.apache.avro.generic.GenericDatumReader<>())) {
+            org.apache.avro.generic.GenericRecord g = r.next();
+            assertThat(g.getSchema().getField("event_type")).isNotNull();
+            assertThat(g.get("event_type").toString()).isEqualTo("click");
+            assertThat(r.next().get("event_type")).isNull();
+        }
+    }
+
+    @Test
+    void aParquetEmptyStructIsARecordErrorInPutNotAFailedBatch() {
+        Schema empty = SchemaBuilder.struct().name("Meta").optional().build();
+        Schema withEmpty = SchemaBuilder.struct().name("E").field("id", Schema.STRING_SCHEMA).field("meta", empty).build();
+        Map<String, String> p = props("w-parquet-empty");
+        p.put("s3.format", "parquet");
+        p.put("s3.compression", "snappy");
+        p.put("s3.buffer.max.bytes", String.valueOf(32 << 20));
+        p.put("s3.parquet.row.group.bytes", String.valueOf(1 << 20));
+        p.put("flush.size", "4");
+        Map<SinkRecord, Throwable> errors = new java.util.LinkedHashMap<>();
+        TopicPartitionWriter w = writer(p, collecting(errors));
+        SinkRecord poison = rec("t", 0, 1, T0, new Struct(withEmpty).put("id", "s-1"), withEmpty);
+        w.write(struct(0, V1));
+        w.write(poison);
+        for (long o = 2; o < 5; o++) {
+            w.write(struct(o, V1));
+        }
+        assertThat(errors).containsOnlyKeys(poison);
+        assertThat(errors.get(poison).getMessage()).contains("offset=1", "field 'meta'", "parquet");
+        assertThat(w.committableOffset()).isEqualTo(5L);
+        assertThat(meta("w-parquet-empty", "t/2026/01/01/00/t+0+" + TopicPartitionWriter.pad(0) + ".parquet"))
+                .containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "4");
+    }
+
+    @Test
+    void bytesFormatWritesTheValueBytesAsTheyCameWithTheSeparator() throws Exception {
+        Map<String, String> p = props("w-rawbytes");
+        p.put("s3.format", "bytes");
+        p.put("s3.compression", "none");
+        p.put("flush.size", "3");
+        byte[] gz;
+        java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(bo)) {
+            g.write("{\"id\":\"zipped\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        gz = bo.toByteArray();
+        Map<SinkRecord, Throwable> errors = new java.util.LinkedHashMap<>();
+        TopicPartitionWriter w = writer(p, collecting(errors));
+        SinkRecord notBytes = rec("t", 0, 1, T0, Map.of("id", "map"), null);
+        w.write(rec("t", 0, 0, T0, "{\"id\":1}".getBytes(StandardCharsets.UTF_8), Schema.OPTIONAL_BYTES_SCHEMA));
+        w.write(notBytes);
+        w.write(rec("t", 0, 2, T0, gz, Schema.OPTIONAL_BYTES_SCHEMA));
+        w.write(rec("t", 0, 3, T0, java.nio.ByteBuffer.wrap(new byte[] {0, (byte) 0xff}), Schema.OPTIONAL_BYTES_SCHEMA));
+        assertThat(errors).containsOnlyKeys(notBytes);
+        assertThat(errors.get(notBytes).getMessage()).contains("offset=1",
+                "org.apache.kafka.connect.converters.ByteArrayConverter");
+        java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+        want.writeBytes("{\"id\":1}\n".getBytes(StandardCharsets.UTF_8));
+        want.writeBytes(gz);
+        want.write('\n');
+        want.writeBytes(new byte[] {0, (byte) 0xff, '\n'});
+        String key = "t/2026/01/01/00/t+0+" + TopicPartitionWriter.pad(0) + ".bin";
+        assertThat(bytes("w-rawbytes", key)).isEqualTo(want.toByteArray());
+        assertThat(meta("w-rawbytes", key)).containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "3");
+
+        Map<String, String> none = props("w-rawbytes-nosep");
+        none.putAll(Map.of("s3.format", "bytes", "s3.compression", "gzip", "flush.size", "2", "s3.bytes.separator", ""));
+        TopicPartitionWriter n = writer(none);
+        n.write(rec("t", 0, 0, T0, new byte[] {1, 2}, Schema.OPTIONAL_BYTES_SCHEMA));
+        n.write(rec("t", 0, 1, T0, new byte[] {3}, Schema.OPTIONAL_BYTES_SCHEMA));
+        assertThat(TaskDriver.gunzip(bytes("w-rawbytes-nosep", "t/2026/01/01/00/t+0+" + TopicPartitionWriter.pad(0)
+                + ".bin.gz"))).containsExactly(1, 2, 3);
+    }
 }

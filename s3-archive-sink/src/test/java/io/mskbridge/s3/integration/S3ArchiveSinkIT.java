@@ -172,6 +172,76 @@ class S3ArchiveSinkIT {
         CONNECT.rest().deleteConnector("s3-parquet");
     }
 
+    /**
+     * Poison records among good ones: a value rendering a key over S3's 1,024 bytes and a field name Avro rejects
+     * go to the DLQ with reasons naming record and field; every good record is archived; the task keeps running.
+     */
+    @Test
+    void poisonRecordsGoToTheDlqAndTheGoodOnesAreArchived() throws Exception {
+        String bucket = "poison-it";
+        S3.client().createBucket(b -> b.bucket(bucket));
+        String topic = "poison";
+        String dlq = "poison.dlq";
+        CONNECT.kafka().createTopic(topic, 1);
+        CONNECT.kafka().createTopic(dlq, 1);
+        Map<String, String> c = config(bucket, topic);
+        c.put("tasks.max", "1");
+        c.put("flush.size", "10");
+        c.put("s3.format", "avro");
+        c.put("s3.compression", "none");
+        c.put("s3.key.template", "{event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter.schemas.enable", "true");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", dlq);
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        CONNECT.rest().putConnector("s3-poison", c);
+        CONNECT.rest().awaitRunning("s3-poison", 1, Duration.ofSeconds(90));
+        String good = "{\"type\":\"struct\",\"name\":\"Evt\",\"optional\":false,\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"string\",\"optional\":false},"
+                + "{\"field\":\"event_type\",\"type\":\"string\",\"optional\":false}]}";
+        String badName = good.replace("\"field\":\"id\"", "\"field\":\"event-id\"");
+        int total = 42; // 40 good records: four full batches of flush.size
+        try (KafkaProducer<byte[], byte[]> producer = CONNECT.kafka().producer(Map.of())) {
+            for (int i = 0; i < total; i++) {
+                String type = i == 7 ? "x".repeat(1100) : "click";
+                String value = i == 23
+                        ? "{\"schema\":" + badName + ",\"payload\":{\"event-id\":\"e-23\",\"event_type\":\"click\"}}"
+                        : "{\"schema\":" + good + ",\"payload\":{\"id\":\"e-" + i + "\",\"event_type\":\"" + type + "\"}}";
+                producer.send(new ProducerRecord<>(topic, 0, null, value.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        var dead = CONNECT.kafka().readAll(List.of(dlq), 2, Duration.ofSeconds(120), "read_committed");
+        Map<Long, String> reasons = new HashMap<>();
+        for (var r : dead) {
+            var offset = r.headers().lastHeader("__connect.errors.offset");
+            var message = r.headers().lastHeader("__connect.errors.exception.message");
+            reasons.put(Long.parseLong(new String(offset.value(), StandardCharsets.UTF_8)),
+                    new String(message.value(), StandardCharsets.UTF_8));
+        }
+        assertThat(reasons).containsOnlyKeys(7L, 23L);
+        assertThat(reasons.get(7L)).contains("offset=7", "1024", "event_type");
+        assertThat(reasons.get(23L)).contains("offset=23", "event-id", "s3.avro.scrub.invalid.names");
+        Waits.until("40 archived records", Duration.ofSeconds(120), () -> avroIds(bucket).size() >= total - 2);
+        List<String> ids = avroIds(bucket);
+        assertThat(ids).hasSize(total - 2).doesNotHaveDuplicates().doesNotContain("e-7", "e-23");
+        assertThat(CONNECT.rest().status("s3-poison").path("tasks").get(0).path("state").asText()).isEqualTo("RUNNING");
+        CONNECT.rest().deleteConnector("s3-poison");
+    }
+
+    private static List<String> avroIds(String bucket) throws IOException {
+        List<String> ids = new java.util.ArrayList<>();
+        for (S3Object o : listAll(bucket)) {
+            byte[] b = S3.client().getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray();
+            try (org.apache.avro.file.DataFileStream<GenericRecord> r = new org.apache.avro.file.DataFileStream<>(
+                    new ByteArrayInputStream(b), new org.apache.avro.generic.GenericDatumReader<>())) {
+                r.forEach(g -> ids.add(g.get("id").toString()));
+            }
+        }
+        return ids;
+    }
+
     @Test
     void everyRecordLandsExactlyOnceAcrossRepeatedWorkerCrashes() throws Exception {
         String bucket = "crash-it";
