@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * full-jitter backoff until the put's deadline, then gives up with a {@link RetriableException}: Connect
  * redelivers the same records and, since the writes are idempotent, rewriting the chunks that did succeed
  * is harmless. A chunk rejected as invalid (ValidationException) is split into single writes so that
- * only the offending record is reported, the rest are written. Other fatal errors (access denied, missing
+ * only the offending record is reported, the rest are written; unless the rejection is about the table's key
+ * schema and {@link TableSchemaCheck} confirms the table does not match the configuration: that would reject
+ * every item, so it fails the task instead of filling the DLQ. Other fatal errors (access denied, missing
  * table) fail with a {@link ConnectException} a user can act on.
  */
 final class BatchWriter implements AutoCloseable {
@@ -45,8 +47,12 @@ final class BatchWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
-    /** A write DynamoDB rejected as invalid, to be reported as an errant record. */
-    record Rejected(WriteOp op, String reason) {
+    /**
+     * A write DynamoDB rejected as invalid, to be reported as an errant record.
+     *
+     * @param field the attribute DynamoDB's message names, else {@code <item>}
+     */
+    record Rejected(WriteOp op, String field, String reason) {
     }
 
     private final DynamoDbClient client;
@@ -55,6 +61,7 @@ final class BatchWriter implements AutoCloseable {
     private final Backoff backoff;
     private final DynamoDbSinkTaskMetrics metrics;
     private final Consumer<String> tableCreator;
+    private final TableSchemaCheck schemaCheck;
     private final String partitionAttribute;
     private final String sortAttribute;
     private final LongSupplier nanoClock;
@@ -62,13 +69,15 @@ final class BatchWriter implements AutoCloseable {
     private final ExecutorService executor;
 
     BatchWriter(DynamoDbClient client, DynamoDbSinkConfig config, DynamoDbSinkTaskMetrics metrics,
-                Consumer<String> tableCreator, LongSupplier nanoClock, Retry.Sleeper sleeper) {
+                Consumer<String> tableCreator, TableSchemaCheck schemaCheck, LongSupplier nanoClock,
+                Retry.Sleeper sleeper) {
         this.client = client;
         this.batchSize = config.batchSize();
         this.retryMaxNanos = config.retryMax().toNanos();
         this.backoff = new Backoff(config.retryBackoff(), java.time.Duration.ofSeconds(5));
         this.metrics = metrics;
         this.tableCreator = tableCreator;
+        this.schemaCheck = schemaCheck;
         this.partitionAttribute = config.partitionAttribute();
         this.sortAttribute = config.sortAttribute().orElse(null);
         this.nanoClock = nanoClock;
@@ -172,6 +181,7 @@ final class BatchWriter implements AutoCloseable {
         }
         int attempt = 0;
         boolean createdTable = false;
+        schemaCheck.ensure(table);
         while (true) {
             Throwable lastFault;
             try {
@@ -210,6 +220,7 @@ final class BatchWriter implements AutoCloseable {
                 }
                 tableCreator.accept(table);
                 createdTable = true;
+                schemaCheck.ensure(table);
                 continue;
             } catch (RuntimeException e) {
                 if (e instanceof ConnectException) {
@@ -218,6 +229,9 @@ final class BatchWriter implements AutoCloseable {
                 AwsErrors.Kind kind = AwsErrors.classify(e);
                 if (kind == AwsErrors.Kind.FATAL) {
                     if ("ValidationException".equals(AwsErrors.errorCode(e))) {
+                        if (TableSchemaCheck.isKeySchemaError(e)) {
+                            schemaCheck.confirmKeyError(table, e);
+                        }
                         return isolate(table, pending, e, deadline);
                     }
                     throw new ConnectException("BatchWriteItem on DynamoDB table '" + table + "' failed: "
@@ -253,8 +267,9 @@ final class BatchWriter implements AutoCloseable {
     private List<Rejected> isolate(String table, Map<ItemKey, WriteOp> pending, RuntimeException e, long deadline) {
         if (pending.size() == 1) {
             WriteOp op = pending.values().iterator().next();
-            return List.of(new Rejected(op, "DynamoDB rejected the write to table '" + table + "': "
-                    + AwsErrors.describe(e)));
+            String described = AwsErrors.describe(e);
+            return List.of(new Rejected(op, attributeNamed(op, described), "DynamoDB rejected the write to table '"
+                    + table + "': " + described));
         }
         log.debug("A chunk of {} writes to {} was rejected ({}); writing them one by one", pending.size(), table,
                 AwsErrors.describe(e));
@@ -265,11 +280,27 @@ final class BatchWriter implements AutoCloseable {
         return rejected;
     }
 
+    /** The longest attribute name of the write that DynamoDB's message names as a word, else {@code <item>}. */
+    static String attributeNamed(WriteOp op, String message) {
+        WriteRequest r = op.request();
+        Map<String, AttributeValue> attributes = r.putRequest() != null ? r.putRequest().item()
+                : r.deleteRequest().key();
+        String best = null;
+        for (String name : attributes.keySet()) {
+            if ((best == null || name.length() > best.length())
+                    && java.util.regex.Pattern.compile("(?<![\\w.-])" + java.util.regex.Pattern.quote(name)
+                    + "(?![\\w.-])").matcher(message).find()) {
+                best = name;
+            }
+        }
+        return best != null ? best : "<item>";
+    }
+
     private ItemKey keyOf(String table, WriteRequest r) {
         Map<String, AttributeValue> key = r.putRequest() != null ? r.putRequest().item() : r.deleteRequest().key();
         AttributeValue pk = key.get(partitionAttribute);
         AttributeValue sk = sortAttribute == null ? null : key.get(sortAttribute);
-        return new ItemKey(table, pk == null ? null : pk.s(), sk == null ? null : sk.s());
+        return new ItemKey(table, ItemMapper.keyString(pk), ItemMapper.keyString(sk));
     }
 
     @Override

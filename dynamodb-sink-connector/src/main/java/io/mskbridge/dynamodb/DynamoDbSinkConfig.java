@@ -42,6 +42,8 @@ public class DynamoDbSinkConfig extends AbstractConfig {
     public static final String PARTITION_TEMPLATE = "dynamodb.key.partition.template";
     public static final String SORT_ATTRIBUTE = "dynamodb.key.sort.attribute";
     public static final String SORT_TEMPLATE = "dynamodb.key.sort.template";
+    public static final String PARTITION_TYPE = "dynamodb.key.partition.type";
+    public static final String SORT_TYPE = "dynamodb.key.sort.type";
     public static final String DELETE_ON_TOMBSTONE = "dynamodb.delete.on.tombstone";
     public static final String DELETE_PARTITION_TEMPLATE = "dynamodb.delete.key.partition.template";
     public static final String DELETE_SORT_TEMPLATE = "dynamodb.delete.key.sort.template";
@@ -70,6 +72,21 @@ public class DynamoDbSinkConfig extends AbstractConfig {
         @Override
         public String configValue() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** The DynamoDB type of a key attribute, spelled as DynamoDB spells it (S, N, B). */
+    public enum KeyAttributeType implements ConfigChoice {
+        /** The rendered template, as it is. */
+        S,
+        /** The rendered template read as a decimal number (at most 38 significant digits). */
+        N,
+        /** The rendered template read as base64; the key is the decoded bytes. */
+        B;
+
+        @Override
+        public String configValue() {
+            return name();
         }
     }
 
@@ -127,21 +144,24 @@ public class DynamoDbSinkConfig extends AbstractConfig {
                         + "characters of [a-zA-Z0-9_.-]; a record whose name is not is sent to the DLQ.",
                 TABLE_GROUP, ++order, Width.LONG, "Table");
         def.define(TABLE_AUTO_CREATE, Type.BOOLEAN, false, null, Importance.LOW,
-                "Create a missing table (on-demand billing, key attributes of type S as configured, TTL enabled "
+                "Create a missing table (on-demand billing, key attributes of the configured names and types, TTL enabled "
                         + "on " + TTL_ATTRIBUTE + " when set) the first time a task writes to it. Off by default: "
                         + "production tables belong to infrastructure code, and a typo should fail, not create.",
                 TABLE_GROUP, ++order, Width.SHORT, "Auto-create table");
         def.define(TABLE_CHECK, Type.BOOLEAN, true, null, Importance.LOW,
                 "Whether validate() calls DescribeTable to check that the table exists and that its key schema "
-                        + "matches " + PARTITION_ATTRIBUTE + "/" + SORT_ATTRIBUTE + " (string keys). Only done for a "
-                        + "fixed table name. Turn off to validate a configuration offline.",
+                        + "matches " + PARTITION_ATTRIBUTE + "/" + SORT_ATTRIBUTE + " and their types, and (with " + TTL_ATTRIBUTE
+                        + ") that the table's TTL is enabled on that attribute (DescribeTimeToLive; without the "
+                        + "permission for it this part is only logged as a warning). Only done for a fixed table "
+                        + "name; tasks check every table they write to once, whatever this setting. Turn off to "
+                        + "validate a configuration offline.",
                 TABLE_GROUP, ++order, Width.SHORT, "Check table on validate");
         ReachabilityProbe.defineTimeout(def, "dynamodb", 10_000L, "DescribeTable of a fixed table name, with "
                 + TABLE_CHECK + "=true", TABLE_GROUP, ++order);
 
         order = 0;
         def.define(PARTITION_ATTRIBUTE, Type.STRING, "pk", new AttributeName(false), Importance.HIGH,
-                "Name of the table's partition (HASH) key attribute. Keys are written as strings (S).",
+                "Name of the table's partition (HASH) key attribute; its type is " + PARTITION_TYPE + ".",
                 ITEM_GROUP, ++order, Width.SHORT, "Partition key attribute");
         def.define(PARTITION_TEMPLATE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, templateValidator(),
                 Importance.HIGH,
@@ -157,6 +177,18 @@ public class DynamoDbSinkConfig extends AbstractConfig {
                 "Key template rendering the sort key value, e.g. {timestamp}. Set together with " + SORT_ATTRIBUTE
                         + ".",
                 ITEM_GROUP, ++order, Width.LONG, "Sort key template");
+        def.define(PARTITION_TYPE, Type.STRING, KeyAttributeType.S.configValue(),
+                ConfigEnums.validator(KeyAttributeType.class), Importance.MEDIUM,
+                "DynamoDB type of the partition key attribute, as the table defines it: 'S' writes the rendered "
+                        + "template as a string; 'N' reads it as a decimal number (a record whose key is not one, "
+                        + "or has more than 38 significant digits, is sent to the DLQ); 'B' reads it as base64 and "
+                        + "writes the bytes (a record whose key is not base64 is sent to the DLQ).",
+                ITEM_GROUP, ++order, Width.SHORT, "Partition key type");
+        def.define(SORT_TYPE, Type.STRING, KeyAttributeType.S.configValue(),
+                ConfigEnums.validator(KeyAttributeType.class), Importance.MEDIUM,
+                "DynamoDB type of the sort key attribute (S, N or B, read as for " + PARTITION_TYPE + "). Only used "
+                        + "with " + SORT_ATTRIBUTE + ".",
+                ITEM_GROUP, ++order, Width.SHORT, "Sort key type");
         def.define(TTL_ATTRIBUTE, Type.STRING, null, new AttributeName(true), Importance.MEDIUM,
                 "Attribute receiving the expiry time (epoch seconds, N) = record timestamp + " + TTL_SECONDS
                         + ". Computed from the Kafka record timestamp, not the clock, so a redelivered record "
@@ -355,6 +387,14 @@ public class DynamoDbSinkConfig extends AbstractConfig {
 
     public Optional<KeyTemplate> sortTemplate() {
         return sortTemplate;
+    }
+
+    public KeyAttributeType partitionType() {
+        return ConfigEnums.parse(KeyAttributeType.class, PARTITION_TYPE, getString(PARTITION_TYPE));
+    }
+
+    public KeyAttributeType sortType() {
+        return ConfigEnums.parse(KeyAttributeType.class, SORT_TYPE, getString(SORT_TYPE));
     }
 
     public boolean deleteOnTombstone() {

@@ -1,7 +1,10 @@
 package io.mskbridge.dynamodb;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +14,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -18,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
+import io.mskbridge.common.Backoff;
 import io.mskbridge.common.SinkConnectorBase;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -27,11 +32,21 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * offsets Connect commits after it (the default {@link #preCommit}) only ever cover durable writes.
  *
  * <p>Within one put(), the last record per item key wins (Kafka order), because DynamoDB rejects a batch
- * holding the same key twice and the last write is what sequential writes would have left.
+ * holding the same key twice and the last write is what sequential writes would have left. When DynamoDB
+ * rejects that last record, the one before it for the same key is written instead (and so on), so a poison
+ * record never takes a valid earlier one down with it.
  */
 public class DynamoDbSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(DynamoDbSinkTask.class);
+
+    /**
+     * How long Connect waits before redelivering after a RetriableException ({@code context.timeout}): put() has
+     * already retried for dynamodb.retry.max.ms, so the table or the network needs a pause, growing while the
+     * failures go on. The ceiling grows from 1 s to 60 s; the wait is jittered in its upper half so the tasks of
+     * a connector do not come back at once.
+     */
+    static final Backoff REDELIVERY_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
 
     /** Task config key carrying the task number (for the metrics MBean name). */
     static final String TASK_ID = SinkConnectorBase.TASK_ID;
@@ -42,6 +57,7 @@ public class DynamoDbSinkTask extends SinkTask {
     private AwsClientFactory factory;
     private final DynamoDbSinkTaskMetrics metrics = new DynamoDbSinkTaskMetrics();
     private ErrantRecordReporter reporter;
+    private int consecutiveRetriableFailures;
     private final DynamoDbClient injectedClient;
 
     public DynamoDbSinkTask() {
@@ -69,8 +85,14 @@ public class DynamoDbSinkTask extends SinkTask {
             client = factory.dynamoDb(config.maxInFlight() + 1);
         }
         TableCreator creator = config.tableAutoCreate() ? new TableCreator(client, config) : null;
+        TableSchemaCheck schemaCheck = new TableSchemaCheck(client, config);
+        if (config.table().isConstant()) {
+            // A mismatched key schema fails here, before any record is read; templated names are checked as
+            // their tables are first met (BatchWriter).
+            schemaCheck.ensure(config.table().render(null));
+        }
         writer = new BatchWriter(client, config, metrics, creator == null ? null : creator::ensureExists,
-                System::nanoTime, Thread::sleep);
+                schemaCheck, System::nanoTime, Thread::sleep);
         reporter = errantRecordReporter();
         String connector = props.getOrDefault("name", "unknown");
         metrics.register(connector, props.getOrDefault(TASK_ID, "0"));
@@ -99,7 +121,8 @@ public class DynamoDbSinkTask extends SinkTask {
         if (records.isEmpty()) {
             return;
         }
-        Map<ItemKey, WriteOp> ops = new LinkedHashMap<>(records.size() * 2);
+        // Every write per key, in Kafka order: the last is written, the earlier ones stand by in case it is rejected.
+        Map<ItemKey, Deque<WriteOp>> byKey = new LinkedHashMap<>(records.size() * 2);
         List<Future<Void>> reported = new ArrayList<>();
         for (SinkRecord record : records) {
             WriteOp op;
@@ -113,23 +136,48 @@ public class DynamoDbSinkTask extends SinkTask {
                 metrics.tombstonesSkipped.increment();
                 continue;
             }
-            if (ops.remove(op.key()) != null) {
+            Deque<WriteOp> writes = byKey.remove(op.key());
+            if (writes != null) {
                 metrics.duplicates.increment();
+            } else {
+                writes = new ArrayDeque<>(1);
             }
-            ops.put(op.key(), op);
+            writes.addLast(op);
+            byKey.put(op.key(), writes);
         }
-        List<BatchWriter.Rejected> rejected;
-        try {
-            rejected = writer.write(ops.values());
-        } catch (org.apache.kafka.connect.errors.RetriableException e) {
-            metrics.retriableFailures.increment();
-            log.warn("{}", e.getMessage());
-            throw e;
+        List<WriteOp> round = new ArrayList<>(byKey.size());
+        for (Deque<WriteOp> writes : byKey.values()) {
+            round.add(writes.peekLast());
         }
-        for (BatchWriter.Rejected r : rejected) {
-            report(r.op().record(), new UnwritableRecordException(r.op().record(), r.op().key().table(), r.reason()),
-                    reported);
+        while (!round.isEmpty()) {
+            List<BatchWriter.Rejected> rejected;
+            try {
+                rejected = writer.write(round);
+            } catch (RetriableException e) {
+                metrics.retriableFailures.increment();
+                long timeout = redeliveryTimeoutMs(consecutiveRetriableFailures++);
+                if (context != null) {
+                    context.timeout(timeout);
+                }
+                log.warn("{} Redelivery in {} ms.", e.getMessage(), timeout);
+                throw e;
+            }
+            round = new ArrayList<>();
+            for (BatchWriter.Rejected r : rejected) {
+                report(r.op().record(), new UnwritableRecordException(r.op().record(), r.field(), r.reason()),
+                        reported);
+                Deque<WriteOp> writes = byKey.get(r.op().key());
+                writes.removeLast();
+                if (!writes.isEmpty()) {
+                    round.add(writes.peekLast());
+                }
+            }
+            if (!round.isEmpty() && log.isDebugEnabled()) {
+                log.debug("Writing {} earlier record(s) in place of rejected later ones with the same key",
+                        round.size());
+            }
         }
+        consecutiveRetriableFailures = 0;
         // Connect waits for reported records before committing offsets too; waiting here keeps put() honest
         // about "everything handled" and surfaces a failing DLQ producer in this put().
         for (Future<Void> f : reported) {
@@ -154,6 +202,12 @@ public class DynamoDbSinkTask extends SinkTask {
         }
         metrics.dlq.increment();
         reported.add(reporter.report(record, e));
+    }
+
+    /** The wait before redelivery after the n-th consecutive retriable failure (0-based), in ms. */
+    static long redeliveryTimeoutMs(int failures) {
+        long ceiling = REDELIVERY_BACKOFF.ceilingMillis(Math.min(failures, 62));
+        return ceiling - REDELIVERY_BACKOFF.delayMillis(Math.min(failures, 62)) / 2;
     }
 
     @Override

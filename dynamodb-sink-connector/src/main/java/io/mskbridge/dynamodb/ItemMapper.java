@@ -1,5 +1,7 @@
 package io.mskbridge.dynamodb;
 
+import java.math.BigDecimal;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.mskbridge.common.KeyTemplate;
+import io.mskbridge.dynamodb.DynamoDbSinkConfig.KeyAttributeType;
 import io.mskbridge.dynamodb.DynamoDbSinkConfig.MissingTimestamp;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -24,7 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Turns one sink record into one DynamoDB write: a PutRequest for a value (Struct, Map or a JSON object
  * string), a DeleteRequest for a tombstone when deletes are on, nothing for a skipped tombstone.
  *
- * <p>Key attributes are strings rendered by the key templates and override value fields of the same name;
+ * <p>Key attributes are rendered by the key templates, read as their configured type (S, N from the decimal
+ * text, B from base64) and override value fields of the same name;
  * the TTL is the record timestamp plus the configured lifetime, so a redelivered record produces a
  * byte-identical item. A record that cannot become a valid item raises {@link UnwritableRecordException}.
  */
@@ -45,6 +50,8 @@ final class ItemMapper {
     private final KeyTemplate partitionTemplate;
     private final Optional<String> sortAttribute;
     private final Optional<KeyTemplate> sortTemplate;
+    private final KeyAttributeType partitionType;
+    private final KeyAttributeType sortType;
     private final boolean deleteOnTombstone;
     private final KeyTemplate deletePartitionTemplate;
     private final Optional<KeyTemplate> deleteSortTemplate;
@@ -64,6 +71,8 @@ final class ItemMapper {
         this.partitionTemplate = config.partitionTemplate();
         this.sortAttribute = config.sortAttribute();
         this.sortTemplate = config.sortTemplate();
+        this.partitionType = config.partitionType();
+        this.sortType = config.sortType();
         this.deleteOnTombstone = config.deleteOnTombstone();
         this.deletePartitionTemplate = config.deletePartitionTemplate();
         this.deleteSortTemplate = config.deleteSortTemplate();
@@ -79,6 +88,18 @@ final class ItemMapper {
      * @throws UnwritableRecordException when the record cannot be written; the message names the field
      */
     WriteOp map(SinkRecord original) {
+        try {
+            return mapOrThrow(original);
+        } catch (UnwritableRecordException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Mapping is a pure function of the record: whatever else it throws, this record will throw again
+            // after every restart, so it is a record error, never a task failure (docs/ARCHITECTURE.md, Errors).
+            throw new UnwritableRecordException(original, "<value>", "the record cannot be mapped to an item: " + e);
+        }
+    }
+
+    private WriteOp mapOrThrow(SinkRecord original) {
         boolean tombstone = original.value() == null;
         if (tombstone && !deleteOnTombstone) {
             return null;
@@ -97,15 +118,16 @@ final class ItemMapper {
         }
         KeyTemplate pkTemplate = tombstone ? deletePartitionTemplate : partitionTemplate;
         Optional<KeyTemplate> skTemplate = tombstone ? deleteSortTemplate : sortTemplate;
-        String pk = keyValue(record, partitionAttribute, pkTemplate, MAX_PARTITION_KEY_BYTES);
-        String sk = sortAttribute.isPresent()
-                ? keyValue(record, sortAttribute.get(), skTemplate.orElseThrow(), MAX_SORT_KEY_BYTES) : null;
+        AttributeValue pk = keyValue(record, partitionAttribute, PARTITION_TYPE_KEY, partitionType, pkTemplate,
+                MAX_PARTITION_KEY_BYTES);
+        AttributeValue sk = sortAttribute.isPresent() ? keyValue(record, sortAttribute.get(), SORT_TYPE_KEY, sortType,
+                skTemplate.orElseThrow(), MAX_SORT_KEY_BYTES) : null;
         Map<String, AttributeValue> key = new LinkedHashMap<>(4);
-        key.put(partitionAttribute, AttributeValue.fromS(pk));
+        key.put(partitionAttribute, pk);
         if (sk != null) {
-            key.put(sortAttribute.get(), AttributeValue.fromS(sk));
+            key.put(sortAttribute.get(), sk);
         }
-        ItemKey itemKey = new ItemKey(tableName, pk, sk);
+        ItemKey itemKey = new ItemKey(tableName, keyString(pk), sk == null ? null : keyString(sk));
         if (tombstone) {
             return new WriteOp(itemKey, WriteRequest.builder()
                     .deleteRequest(DeleteRequest.builder().key(key).build()).build(), original, false);
@@ -151,12 +173,20 @@ final class ItemMapper {
             return v;
         }
         if (v instanceof String) {
+            Map<String, Object> parsed;
             try {
-                return JSON.readValue((String) v, MAP);
+                parsed = JSON.readValue((String) v, MAP);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new UnwritableRecordException(record, "<value>", "the value is a string but not a JSON object ("
                         + e.getOriginalMessage() + ")");
             }
+            // Jackson reads the text null as a null map, not an error: a value that is the string "null" (what
+            // JsonConverter gives for the JSON string "null") has no attributes to write.
+            if (parsed == null) {
+                throw new UnwritableRecordException(record, "<value>", "the value is the string '" + abbreviate(
+                        (String) v) + "', which is JSON null, not a JSON object; an item needs an object");
+            }
+            return parsed;
         }
         throw new UnwritableRecordException(record, "<value>", "the value is a " + v.getClass().getSimpleName()
                 + "; items are made from a Struct, a Map or a JSON object string (check value.converter)");
@@ -170,7 +200,12 @@ final class ItemMapper {
         }
     }
 
-    private static String keyValue(SinkRecord record, String attribute, KeyTemplate template, int maxBytes) {
+    private static final String PARTITION_TYPE_KEY = DynamoDbSinkConfig.PARTITION_TYPE;
+    private static final String SORT_TYPE_KEY = DynamoDbSinkConfig.SORT_TYPE;
+
+    /** The rendered key value as an attribute of the configured type, or an error naming the attribute. */
+    private static AttributeValue keyValue(SinkRecord record, String attribute, String typeKey, KeyAttributeType type,
+                                           KeyTemplate template, int maxBytes) {
         String v;
         try {
             v = template.render(record);
@@ -181,11 +216,66 @@ final class ItemMapper {
             throw new UnwritableRecordException(record, attribute, "key attribute '" + attribute + "' rendered empty "
                     + "from template '" + template + "'; DynamoDB key values must not be empty");
         }
-        if (AttributeValues.utf8Length(v) > maxBytes) {
-            throw new UnwritableRecordException(record, attribute, "key attribute '" + attribute + "' is "
-                    + AttributeValues.utf8Length(v) + " bytes; DynamoDB allows at most " + maxBytes);
+        switch (type) {
+            case N:
+                BigDecimal number;
+                try {
+                    number = new BigDecimal(v);
+                } catch (NumberFormatException e) {
+                    throw new UnwritableRecordException(record, attribute, "key attribute '" + attribute
+                            + "' rendered '" + abbreviate(v) + "' from template '" + template + "', which is not a "
+                            + "decimal number (" + typeKey + "=N)");
+                }
+                try {
+                    return AttributeValue.fromN(AttributeValues.numberString(number, attribute));
+                } catch (AttributeValues.Unwritable e) {
+                    throw new UnwritableRecordException(record, attribute, e.getMessage() + " (" + typeKey + "=N)");
+                }
+            case B:
+                byte[] bytes;
+                try {
+                    bytes = Base64.getDecoder().decode(v);
+                } catch (IllegalArgumentException e) {
+                    throw new UnwritableRecordException(record, attribute, "key attribute '" + attribute
+                            + "' rendered '" + abbreviate(v) + "' from template '" + template + "', which is not "
+                            + "base64 (" + typeKey + "=B): " + e.getMessage());
+                }
+                if (bytes.length == 0 || bytes.length > maxBytes) {
+                    throw new UnwritableRecordException(record, attribute, "key attribute '" + attribute + "' is "
+                            + bytes.length + " bytes; DynamoDB allows 1 to " + maxBytes);
+                }
+                return AttributeValue.fromB(SdkBytes.fromByteArray(bytes));
+            default:
+                if (AttributeValues.utf8Length(v) > maxBytes) {
+                    throw new UnwritableRecordException(record, attribute, "key attribute '" + attribute + "' is "
+                            + AttributeValues.utf8Length(v) + " bytes; DynamoDB allows at most " + maxBytes);
+                }
+                return AttributeValue.fromS(v);
         }
-        return v;
+    }
+
+    /**
+     * A key attribute as the text {@link ItemKey} holds: S as it is, N normalised, B as base64. Two writes with
+     * the same key text are the same item, and an UnprocessedItems entry finds its write by this text.
+     */
+    static String keyString(AttributeValue v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.s() != null) {
+            return v.s();
+        }
+        if (v.n() != null) {
+            return AttributeValues.numberString(new BigDecimal(v.n()), "<key>");
+        }
+        if (v.b() != null) {
+            return Base64.getEncoder().encodeToString(v.b().asByteArrayUnsafe());
+        }
+        return v.toString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 
     private static String largestAttribute(Map<String, AttributeValue> item) {

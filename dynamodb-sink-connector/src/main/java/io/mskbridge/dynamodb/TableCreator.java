@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * Creates a missing table ({@code dynamodb.table.auto.create=true}): on-demand billing, string key
- * attributes as configured, TTL enabled on the TTL attribute. Several tasks may race; the loser's
+ * Creates a missing table ({@code dynamodb.table.auto.create=true}): on-demand billing, key attributes
+ * named and typed as configured, TTL enabled on the TTL attribute. Several tasks may race; the loser's
  * ResourceInUseException just means the table is on its way.
  */
 final class TableCreator {
@@ -30,6 +30,8 @@ final class TableCreator {
     private final DynamoDbClient client;
     private final String partitionAttribute;
     private final String sortAttribute;
+    private final ScalarAttributeType partitionType;
+    private final ScalarAttributeType sortType;
     private final String ttlAttribute;
     private final Set<String> done = ConcurrentHashMap.newKeySet();
 
@@ -37,6 +39,8 @@ final class TableCreator {
         this.client = client;
         this.partitionAttribute = config.partitionAttribute();
         this.sortAttribute = config.sortAttribute().orElse(null);
+        this.partitionType = ScalarAttributeType.fromValue(config.partitionType().configValue());
+        this.sortType = ScalarAttributeType.fromValue(config.sortType().configValue());
         this.ttlAttribute = config.ttlAttribute().orElse(null);
     }
 
@@ -48,11 +52,11 @@ final class TableCreator {
         List<AttributeDefinition> attributes = new ArrayList<>();
         List<KeySchemaElement> keys = new ArrayList<>();
         attributes.add(AttributeDefinition.builder().attributeName(partitionAttribute)
-                .attributeType(ScalarAttributeType.S).build());
+                .attributeType(partitionType).build());
         keys.add(KeySchemaElement.builder().attributeName(partitionAttribute).keyType(KeyType.HASH).build());
         if (sortAttribute != null) {
             attributes.add(AttributeDefinition.builder().attributeName(sortAttribute)
-                    .attributeType(ScalarAttributeType.S).build());
+                    .attributeType(sortType).build());
             keys.add(KeySchemaElement.builder().attributeName(sortAttribute).keyType(KeyType.RANGE).build());
         }
         try {

@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 class DynamoDbSinkConnectorTest {
 
@@ -121,7 +123,34 @@ class DynamoDbSinkConnectorTest {
         DynamoDbSinkConnector.checkKeySchema(new DynamoDbSinkConfig(seed(DynamoDbSinkConfig.PARTITION_ATTRIBUTE, "id",
                 DynamoDbSinkConfig.SORT_ATTRIBUTE, null, DynamoDbSinkConfig.SORT_TEMPLATE, null)), table, errors);
         assertThat(errors).containsOnlyKeys(DynamoDbSinkConfig.PARTITION_ATTRIBUTE);
-        assertThat(errors.get(DynamoDbSinkConfig.PARTITION_ATTRIBUTE).get(0)).contains("type N");
+        assertThat(errors.get(DynamoDbSinkConfig.PARTITION_ATTRIBUTE).get(0)).contains("type N")
+                .contains(DynamoDbSinkConfig.PARTITION_TYPE + "=N");
+
+        // Number keys are supported: with the type configured the same table matches.
+        errors.clear();
+        DynamoDbSinkConnector.checkKeySchema(new DynamoDbSinkConfig(seed(DynamoDbSinkConfig.PARTITION_ATTRIBUTE, "id",
+                DynamoDbSinkConfig.PARTITION_TYPE, "N", DynamoDbSinkConfig.SORT_ATTRIBUTE, null,
+                DynamoDbSinkConfig.SORT_TEMPLATE, null)), table, errors);
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aTtlAttributeTheTableDoesNotExpireOnIsReportedOnTheTtlField() {
+        DynamoDbSinkConfig config = new DynamoDbSinkConfig(seed());
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        DynamoDbSinkConnector.checkTtl(config, "t", TimeToLiveDescription.builder()
+                .timeToLiveStatus(TimeToLiveStatus.ENABLED).attributeName("ttl").build(), errors);
+        assertThat(errors).isEmpty();
+        DynamoDbSinkConnector.checkTtl(config, "t", TimeToLiveDescription.builder()
+                .timeToLiveStatus(TimeToLiveStatus.ENABLED).attributeName("expires_at").build(), errors);
+        assertThat(errors).containsOnlyKeys(DynamoDbSinkConfig.TTL_ATTRIBUTE);
+        assertThat(errors.get(DynamoDbSinkConfig.TTL_ATTRIBUTE).get(0)).contains("'expires_at'")
+                .contains(DynamoDbSinkConfig.TTL_ATTRIBUTE + "=expires_at");
+        errors.clear();
+        DynamoDbSinkConnector.checkTtl(config, "t", TimeToLiveDescription.builder()
+                .timeToLiveStatus(TimeToLiveStatus.DISABLED).build(), errors);
+        assertThat(errors.get(DynamoDbSinkConfig.TTL_ATTRIBUTE).get(0)).contains("TTL DISABLED")
+                .contains("UpdateTimeToLive");
     }
 
     @Test

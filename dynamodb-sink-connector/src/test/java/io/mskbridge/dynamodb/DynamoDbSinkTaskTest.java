@@ -26,12 +26,14 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 class DynamoDbSinkTaskTest {
 
     private final FakeDynamoDb ddb = new FakeDynamoDb();
     private final List<String> reported = new CopyOnWriteArrayList<>();
+    private final List<Long> timeouts = new CopyOnWriteArrayList<>();
     private DynamoDbSinkTask task;
 
     private DynamoDbSinkTask start(boolean withReporter, String... overrides) {
@@ -130,6 +132,127 @@ class DynamoDbSinkTaskTest {
     }
 
     @Test
+    void aRetriableFailureAsksConnectToBackOffBeforeRedeliveringAndTheWaitGrows() {
+        start(true, DynamoDbSinkConfig.RETRY_MAX_MS, "0", DynamoDbSinkConfig.RETRY_BACKOFF_MS, "1");
+        ddb.script = reqs -> FakeDynamoDb.error(500, "InternalServerError");
+        List<SinkRecord> batch = events(3, 1000);
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+        }
+        assertThat(timeouts).hasSize(4);
+        assertThat(timeouts.get(0)).isBetween(500L, 1000L);
+        assertThat(timeouts.get(3)).isBetween(4000L, 8000L);
+        ddb.script = reqs -> null;
+        task.put(batch);
+        assertThat(timeouts).hasSize(4);
+        // After a success the wait starts small again.
+        ddb.script = reqs -> FakeDynamoDb.error(500, "InternalServerError");
+        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+        assertThat(timeouts.get(4)).isBetween(500L, 1000L);
+    }
+
+    @Test
+    void aValueThatIsTheStringNullIsARecordErrorAndTheOthersAreWritten() {
+        // JsonConverter turns the JSON string "null" into the Java string null; a constant key template reads no
+        // value field, so nothing stops the record before it becomes an item.
+        start(true, DynamoDbSinkConfig.PARTITION_TEMPLATE, "{kafka.topic}#{kafka.offset}",
+                DynamoDbSinkConfig.SORT_TEMPLATE, "{kafka.partition}");
+        List<SinkRecord> batch = events(4, 1000);
+        batch.add(2, record(null, "null", 50));
+        task.put(batch);
+        assertThat(ddb.items).hasSize(4);
+        assertThat(reported).singleElement().satisfies(s -> assertThat(s).startsWith("50:")
+                .contains("topic=transactions, partition=0, offset=50").contains("field '<value>'")
+                .contains("JSON null"));
+    }
+
+    @Test
+    void whenTheLastRecordOfAKeyIsRejectedTheEarlierOneIsWrittenInstead() {
+        start(true);
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Map<String, Object> e = event("purchase", "u1", "t");
+            e.put("seq", i);
+            e.put("bad", i >= 2); // DynamoDB rejects #2 and #3; #1 is the last good one
+            batch.add(record(null, e, i));
+        }
+        batch.addAll(events(3, 1000).subList(2, 3)); // another key, written as usual
+        ddb.script = reqs -> reqs.stream().anyMatch(r -> Boolean.TRUE.equals(
+                r.putRequest().item().getOrDefault("bad", AttributeValue.fromBool(false)).bool()))
+                ? FakeDynamoDb.error(400, "ValidationException",
+                "One or more parameter values were invalid: Type mismatch for Index Key bad Expected: S Actual: BOOL")
+                : null;
+        task.put(batch);
+        assertThat(ddb.items.get("purchase#u1|t").get("seq").n()).isEqualTo("1");
+        assertThat(ddb.items).containsKey("purchase#u2|t");
+        assertThat(reported).hasSize(2);
+        assertThat(reported.get(0)).startsWith("3:").contains("offset=3").contains("field 'bad'");
+        assertThat(reported.get(1)).startsWith("2:").contains("offset=2").contains("field 'bad'");
+    }
+
+    @Test
+    void aTableWhoseKeyTypeDoesNotMatchFailsTheTaskAtStartNamingTheSetting() {
+        ddb.describe = name -> FakeDynamoDb.table(name, "pk", "N", "sk", "S");
+        assertThatThrownBy(() -> start(true)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("mskbridge-events-dev").hasMessageContaining("type N")
+                .hasMessageContaining(DynamoDbSinkConfig.PARTITION_TYPE + "=N");
+        task = null;
+        // With the type configured, the same table is fine and gets numeric keys.
+        start(true, DynamoDbSinkConfig.PARTITION_TYPE, "N", DynamoDbSinkConfig.PARTITION_TEMPLATE, "{seq}");
+        task.put(events(3, 1000));
+        assertThat(ddb.items).containsOnlyKeys("0|t", "1|t", "2|t");
+        assertThat(ddb.items.get("1|t").get("pk").n()).isEqualTo("1");
+    }
+
+    @Test
+    void aTemplatedTableIsCheckedWhenFirstMetAndAMismatchFailsWithoutTouchingTheDlq() {
+        ddb.describe = name -> name.equals("other-table") ? FakeDynamoDb.table(name, "id", "S", null, null)
+                : FakeDynamoDb.table(name, "pk", "S", "sk", "S");
+        start(true, DynamoDbSinkConfig.TABLE, "{table}");
+        assertThat(ddb.described).isEmpty();
+        List<SinkRecord> good = events(2, 1000);
+        good.forEach(r -> ((Map<String, Object>) r.value()).put("table", "good-table"));
+        task.put(good);
+        task.put(good);
+        assertThat(ddb.described).containsExactly("good-table");
+        List<SinkRecord> bad = events(2, 1000);
+        bad.forEach(r -> ((Map<String, Object>) r.value()).put("table", "other-table"));
+        assertThatThrownBy(() -> task.put(bad)).isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class).hasMessageContaining("other-table")
+                .hasMessageContaining(DynamoDbSinkConfig.PARTITION_ATTRIBUTE + "=id");
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void aKeySchemaRejectionIsAConfigErrorOnceDescribeTableConfirmsIt() {
+        start(true);
+        // The table changed under the running task: DynamoDB now wants a numeric pk.
+        ddb.describe = name -> FakeDynamoDb.table(name, "pk", "N", "sk", "S");
+        ddb.script = reqs -> FakeDynamoDb.error(400, "ValidationException",
+                "One or more parameter values were invalid: Type mismatch for key pk expected: N actual: S");
+        assertThatThrownBy(() -> task.put(events(5, 1000))).isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class).hasMessageContaining("Type mismatch for key pk")
+                .hasMessageContaining(DynamoDbSinkConfig.PARTITION_TYPE + "=N");
+        assertThat(reported).isEmpty();
+        assertThat(task.metrics().getRecordsSentToDlq()).isZero();
+
+        // Without DescribeTable permission the key-schema message alone decides.
+        ddb.describe = name -> FakeDynamoDb.error(400, "AccessDeniedException");
+        start(true);
+        assertThatThrownBy(() -> task.put(events(5, 1000))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("key schema").hasMessageContaining(DynamoDbSinkConfig.PARTITION_TYPE);
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void aTaskWithoutDescribeTablePermissionStillWrites() {
+        ddb.describe = name -> FakeDynamoDb.error(400, "AccessDeniedException");
+        start(true);
+        task.put(events(3, 1000));
+        assertThat(ddb.items).hasSize(3);
+    }
+
+    @Test
     void unwritableRecordsGoToTheReporterAndTheRestIsWritten() {
         start(true);
         List<SinkRecord> batch = events(5, 1000);
@@ -198,7 +321,7 @@ class DynamoDbSinkTaskTest {
         assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(name)).isFalse();
     }
 
-    private static SinkTaskContext context(ErrantRecordReporter reporter) {
+    private SinkTaskContext context(ErrantRecordReporter reporter) {
         return new SinkTaskContext() {
             @Override
             public Map<String, String> configs() {
@@ -215,6 +338,7 @@ class DynamoDbSinkTaskTest {
 
             @Override
             public void timeout(long timeoutMs) {
+                timeouts.add(timeoutMs);
             }
 
             @Override

@@ -10,15 +10,22 @@ import java.util.function.Function;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * An in-memory BatchWriteItem with a scriptable fault per call: the "table" is a map from pk#sk to item.
- * It rejects duplicate keys and batches over 25 like DynamoDB.
+ * It rejects duplicate keys and batches over 25 like DynamoDB. DescribeTable answers from {@link #describe}
+ * (by default every table has the seed's string keys pk and sk).
  */
 final class FakeDynamoDb implements DynamoDbClient {
 
@@ -29,6 +36,37 @@ final class FakeDynamoDb implements DynamoDbClient {
     final Map<String, Map<String, AttributeValue>> items = new ConcurrentHashMap<>();
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     volatile Script script = reqs -> null;
+    /** The table description (or exception) DescribeTable gives per table name. */
+    volatile Function<String, Object> describe = name -> table(name, "pk", "S", "sk", "S");
+    final List<String> described = new CopyOnWriteArrayList<>();
+
+    /** A table with the given HASH (and, when {@code sk} is not null, RANGE) key. */
+    static TableDescription table(String name, String pk, String pkType, String sk, String skType) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        List<AttributeDefinition> defs = new ArrayList<>();
+        keys.add(KeySchemaElement.builder().attributeName(pk).keyType(KeyType.HASH).build());
+        defs.add(AttributeDefinition.builder().attributeName(pk).attributeType(pkType).build());
+        if (sk != null) {
+            keys.add(KeySchemaElement.builder().attributeName(sk).keyType(KeyType.RANGE).build());
+            defs.add(AttributeDefinition.builder().attributeName(sk).attributeType(skType).build());
+        }
+        return TableDescription.builder().tableName(name).keySchema(keys).attributeDefinitions(defs).build();
+    }
+
+    static DynamoDbException error(int status, String code, String message) {
+        return (DynamoDbException) DynamoDbException.builder().statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+    }
+
+    @Override
+    public DescribeTableResponse describeTable(DescribeTableRequest request) {
+        described.add(request.tableName());
+        Object outcome = describe.apply(request.tableName());
+        if (outcome instanceof RuntimeException) {
+            throw (RuntimeException) outcome;
+        }
+        return DescribeTableResponse.builder().table((TableDescription) outcome).build();
+    }
 
     static DynamoDbException error(int status, String code) {
         return (DynamoDbException) DynamoDbException.builder().statusCode(status)
@@ -77,7 +115,7 @@ final class FakeDynamoDb implements DynamoDbClient {
 
     static String key(WriteRequest r) {
         Map<String, AttributeValue> k = r.putRequest() != null ? r.putRequest().item() : r.deleteRequest().key();
-        return k.get("pk").s() + "|" + (k.containsKey("sk") ? k.get("sk").s() : "");
+        return ItemMapper.keyString(k.get("pk")) + "|" + (k.containsKey("sk") ? ItemMapper.keyString(k.get("sk")) : "");
     }
 
     @Override

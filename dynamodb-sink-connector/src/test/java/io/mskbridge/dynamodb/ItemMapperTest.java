@@ -120,4 +120,50 @@ class ItemMapperTest {
                 Map.entry("pk", AttributeValue.fromS("purchase#u1")), Map.entry("sk", AttributeValue.fromS("t1")));
         assertThat(del.key()).isEqualTo(new ItemKey("mskbridge-events-dev", "purchase#u1", "t1"));
     }
+
+    @Test
+    void aStringValueThatIsJsonNullIsAnUnwritableRecord() {
+        // Jackson reads "null" as a null map; before, that became an IllegalArgumentException (a task failure).
+        assertThatThrownBy(() -> mapper(DynamoDbSinkConfig.PARTITION_TEMPLATE, "{kafka.offset}",
+                DynamoDbSinkConfig.SORT_TEMPLATE, "{kafka.partition}").map(record(null, "null", 9)))
+                .isInstanceOf(UnwritableRecordException.class)
+                .hasMessageContaining("offset=9").hasMessageContaining("field '<value>'")
+                .hasMessageContaining("JSON null");
+        // A field holding the string "null" is just a string.
+        WriteOp op = mapper().map(record(null, "{\"event_type\":\"null\",\"user_id\":\"null\",\"timestamp\":\"t\"}", 1));
+        assertThat(op.request().putRequest().item().get("user_id").s()).isEqualTo("null");
+        assertThat(op.key().partitionKey()).isEqualTo("null#null");
+    }
+
+    @Test
+    void numberKeysAreNormalisedDecimalsAndBadOnesNameTheKey() {
+        ItemMapper m = mapper(DynamoDbSinkConfig.PARTITION_TYPE, "n", DynamoDbSinkConfig.PARTITION_TEMPLATE, "{id}",
+                DynamoDbSinkConfig.SORT_TYPE, "N", DynamoDbSinkConfig.SORT_TEMPLATE, "{kafka.offset}");
+        Map<String, Object> v = event("x", null, "t");
+        v.put("id", "007.50");
+        WriteOp op = m.map(record(null, v, 12));
+        assertThat(op.request().putRequest().item().get("pk")).isEqualTo(AttributeValue.fromN("7.5"));
+        assertThat(op.request().putRequest().item().get("sk")).isEqualTo(AttributeValue.fromN("12"));
+        assertThat(op.key()).isEqualTo(new ItemKey("mskbridge-events-dev", "7.5", "12"));
+        v.put("id", "12ab");
+        assertThatThrownBy(() -> m.map(record(null, v, 13))).isInstanceOf(UnwritableRecordException.class)
+                .hasMessageContaining("offset=13").hasMessageContaining("field 'pk'")
+                .hasMessageContaining("not a decimal number").hasMessageContaining(DynamoDbSinkConfig.PARTITION_TYPE);
+        v.put("id", "1".repeat(40));
+        assertThatThrownBy(() -> m.map(record(null, v, 14))).hasMessageContaining("field 'pk'")
+                .hasMessageContaining("38 significant digits");
+    }
+
+    @Test
+    void binaryKeysAreDecodedFromBase64() {
+        ItemMapper m = mapper(DynamoDbSinkConfig.PARTITION_TYPE, "B", DynamoDbSinkConfig.PARTITION_TEMPLATE, "{id}");
+        Map<String, Object> v = event("x", null, "t");
+        v.put("id", "AAEC/w==");
+        WriteOp op = m.map(record(null, v, 1));
+        assertThat(op.request().putRequest().item().get("pk").b().asByteArray()).containsExactly(0, 1, 2, 255);
+        assertThat(op.key().partitionKey()).isEqualTo("AAEC/w==");
+        v.put("id", "not base64!");
+        assertThatThrownBy(() -> m.map(record(null, v, 2))).isInstanceOf(UnwritableRecordException.class)
+                .hasMessageContaining("field 'pk'").hasMessageContaining("not base64");
+    }
 }

@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /**
  * The connector in a real Connect 3.7 worker (loaded from plugin.path) against DynamoDB Local: validate()
  * against a real table, the seed's items and tombstone deletes, a SIGKILLed worker mid-stream and 30 % injected
- * faults — after each, the table holds exactly the expected items.
+ * faults — after each, the table holds exactly the expected items; poison records among good ones go to the DLQ
+ * with their reasons while the task keeps running; a table whose key type does not match fails the task.
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -86,6 +87,10 @@ class DynamoDbSinkIT {
                                 a -> a.attributeName(sk).attributeType(ScalarAttributeType.S));
             }
         });
+        // The configs below write a TTL attribute, and validate() (run by every connector PUT) wants the table to
+        // expire on it.
+        DYNAMO.client().updateTimeToLive(b -> b.tableName(name)
+                .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
     }
 
     private static Map<String, String> config(String topic, String table, String endpoint) {
@@ -106,6 +111,17 @@ class DynamoDbSinkIT {
         c.put("aws.credentials.provider", "static");
         c.put("aws.access.key.id", TestAws.ACCESS_KEY);
         c.put("aws.secret.access.key", TestAws.SECRET_KEY);
+        return c;
+    }
+
+    /** The table numeric-pk: a number partition key rendered from the seq field, no sort key, no TTL. */
+    private static Map<String, String> numericConfig(String topic, String endpoint) {
+        Map<String, String> c = config(topic, "numeric-pk", endpoint);
+        c.put("dynamodb.key.partition.template", "{seq}");
+        c.put("dynamodb.key.partition.type", "N");
+        c.remove("dynamodb.key.sort.attribute");
+        c.remove("dynamodb.key.sort.template");
+        c.remove("dynamodb.ttl.attribute");
         return c;
     }
 
@@ -191,6 +207,12 @@ class DynamoDbSinkIT {
     void validateChecksTheTableInDynamoDb() throws Exception {
         createTable("mskbridge-events-dev", "pk", "sk");
         createTable("wrong-keys", "id", null);
+        createTable("no-ttl", "pk", "sk");
+        DYNAMO.client().updateTimeToLive(b -> b.tableName("no-ttl")
+                .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(false)));
+        DYNAMO.client().createTable(b -> b.tableName("numeric-pk").billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.N)));
         String endpoint = DYNAMO.endpoint().toString();
         ConnectRest rest = CONNECT.rest();
 
@@ -200,8 +222,23 @@ class DynamoDbSinkIT {
         assertThat(missing).containsOnlyKeys("dynamodb.table");
         assertThat(missing.get("dynamodb.table").get(0)).contains("does not exist");
 
-        Map<String, List<String>> wrong = ConnectRest.errors(rest.validate(CONNECTOR, config("t", "wrong-keys", endpoint)));
+        Map<String, String> wrongKeys = config("t", "wrong-keys", endpoint);
+        wrongKeys.remove("dynamodb.ttl.attribute");
+        Map<String, List<String>> wrong = ConnectRest.errors(rest.validate(CONNECTOR, wrongKeys));
         assertThat(wrong).containsOnlyKeys("dynamodb.key.partition.attribute", "dynamodb.key.sort.attribute");
+
+        // A TTL attribute the table does not expire on (DescribeTimeToLive) is reported on its field.
+        Map<String, List<String>> noTtl = ConnectRest.errors(rest.validate(CONNECTOR, config("t", "no-ttl", endpoint)));
+        assertThat(noTtl).containsOnlyKeys("dynamodb.ttl.attribute");
+        assertThat(noTtl.get("dynamodb.ttl.attribute").get(0)).contains("UpdateTimeToLive");
+
+        // A numeric partition key: wrong with the default type S, right with dynamodb.key.partition.type=N.
+        Map<String, String> numeric = numericConfig("t", endpoint);
+        numeric.remove("dynamodb.key.partition.type");
+        Map<String, List<String>> typeErrors = ConnectRest.errors(rest.validate(CONNECTOR, numeric));
+        assertThat(typeErrors).containsOnlyKeys("dynamodb.key.partition.attribute");
+        assertThat(typeErrors.get("dynamodb.key.partition.attribute").get(0)).contains("dynamodb.key.partition.type=N");
+        assertThat(ConnectRest.errors(rest.validate(CONNECTOR, numericConfig("t", endpoint)))).isEmpty();
 
         // The docker example, its LocalStack endpoint replaced by DynamoDB Local, passes with the table check on.
         String root = System.getProperty("mskbridge.root", "..");
@@ -308,5 +345,100 @@ class DynamoDbSinkIT {
         assertThat(CONNECT.rest().status("fault-sink").path("tasks").findValuesAsText("state")).containsOnly("RUNNING");
         proxy.heal();
         CONNECT.rest().deleteConnector("fault-sink");
+    }
+
+    @Test
+    @Order(5)
+    void poisonRecordsGoToTheDlqWithTheirReasonsAndTheGoodOnesArrive() throws Exception {
+        // A string GSI key: DynamoDB itself rejects an item whose tag is empty (the mapper lets empty strings through).
+        DYNAMO.client().createTable(b -> b.tableName("poison-items").billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("tag").attributeType(ScalarAttributeType.S))
+                .globalSecondaryIndexes(g -> g.indexName("by-tag")
+                        .keySchema(k -> k.attributeName("tag").keyType(KeyType.HASH))
+                        .projection(p -> p.projectionType("KEYS_ONLY"))));
+        CONNECT.kafka().createTopic("poison-tx", 1);
+        CONNECT.kafka().createTopic("poison-dlq", 1);
+        Map<String, String> c = config("poison-tx", "poison-items", DYNAMO.endpoint().toString());
+        c.put("dynamodb.key.partition.attribute", "id");
+        c.put("dynamodb.key.partition.template", "{id}");
+        c.remove("dynamodb.key.sort.attribute");
+        c.remove("dynamodb.key.sort.template");
+        c.remove("dynamodb.ttl.attribute");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", "poison-dlq");
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        // All records in one poll, so the good k1 and the bad k1 collapse in one put().
+        c.put("consumer.override.max.poll.records", "500");
+        List<String> values = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            values.add("{\"id\":\"g" + i + "\",\"score\":" + i + ",\"tag\":\"t\"}");
+        }
+        values.add("\"null\"");                                                       // offset 10: the JSON string "null"
+        values.add("{\"id\":\"k1\",\"score\":1}");                                    // offset 11: good
+        values.add("{\"id\":\"k1\",\"score\":3,\"tag\":\"\"}");                     // offset 12: DynamoDB rejects it
+        // offset 13: a partition key over 2048 bytes (a 40-digit number would not do: JsonConverter turns it into a long)
+        values.add("{\"id\":\"" + "p".repeat(3000) + "\",\"score\":2,\"tag\":\"t\"}");
+        for (int i = 10; i < 20; i++) {
+            values.add("{\"id\":\"g" + i + "\",\"score\":" + i + ",\"tag\":\"t\"}");
+        }
+        try (KafkaProducer<byte[], byte[]> p = CONNECT.kafka().producer(Map.of())) {
+            for (String v : values) {
+                p.send(new ProducerRecord<>("poison-tx", 0, BASE_TS, null, v.getBytes(StandardCharsets.UTF_8)));
+            }
+            p.flush();
+        }
+        CONNECT.rest().putConnector("poison-sink", c);
+        CONNECT.rest().awaitRunning("poison-sink", 1, Duration.ofSeconds(90));
+        Waits.until("21 items", Duration.ofSeconds(90), () -> count("poison-items") == 21,
+                () -> "items=" + count("poison-items") + "\n" + CONNECT.sinkDiagnostics("poison-sink", "poison-tx", 40));
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dlq = CONNECT.kafka()
+                .readAll(List.of("poison-dlq"), 3, Duration.ofSeconds(60), "read_uncommitted");
+        Map<Long, String> reasons = new java.util.TreeMap<>();
+        for (var r : dlq) {
+            reasons.put(Long.parseLong(header(r, "__connect.errors.offset")), header(r, "__connect.errors.exception.message"));
+        }
+        assertThat(reasons).containsOnlyKeys(10L, 12L, 13L);
+        assertThat(reasons.get(10L)).contains("offset=10").contains("field '<value>'").contains("JSON null");
+        assertThat(reasons.get(12L)).contains("offset=12").contains("field 'tag'").contains("ValidationException");
+        assertThat(reasons.get(13L)).contains("offset=13").contains("field 'id'").contains("2048");
+        // The good k1 was written although the later record with its key was rejected.
+        Map<String, AttributeValue> k1 = DYNAMO.client().getItem(b -> b.tableName("poison-items").consistentRead(true)
+                .key(Map.of("id", AttributeValue.fromS("k1")))).item();
+        assertThat(k1.get("score").n()).isEqualTo("1");
+        assertThat(CONNECT.rest().status("poison-sink").path("tasks").findValuesAsText("state")).containsOnly("RUNNING");
+        CONNECT.rest().deleteConnector("poison-sink");
+    }
+
+    @Test
+    @Order(6)
+    void aTableWhoseKeyTypeDoesNotMatchFailsTheTaskAndLeavesTheDlqEmpty() throws Exception {
+        CONNECT.kafka().createTopic("numeric-tx", 1);
+        CONNECT.kafka().createTopic("numeric-dlq", 1);
+        produce("numeric-tx", 0, 20, 0);
+        // Created with validate() bypassed, as a REST PUT does: the table's pk is N, the connector writes S.
+        Map<String, String> c = numericConfig("numeric-tx", DYNAMO.endpoint().toString());
+        c.remove("dynamodb.key.partition.type");
+        c.put("dynamodb.table.check", "false");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", "numeric-dlq");
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        CONNECT.rest().putConnector("numeric-sink", c);
+        String trace = CONNECT.rest().awaitTaskFailure("numeric-sink", Duration.ofSeconds(90));
+        assertThat(trace).contains("numeric-pk").contains("type N").contains("dynamodb.key.partition.type=N");
+        try (var consumer = CONNECT.kafka().consumer(Map.of())) {
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition("numeric-dlq", 0)));
+            consumer.seekToEnd(consumer.assignment());
+            assertThat(consumer.position(new org.apache.kafka.common.TopicPartition("numeric-dlq", 0))).isZero();
+        }
+        assertThat(count("numeric-pk")).isZero();
+        CONNECT.rest().deleteConnector("numeric-sink");
+    }
+
+    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }
