@@ -45,9 +45,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *   <li>any placeholder may end in {@code |default}: the text after the first {@code |} (possibly
  *       empty) is used when the value is absent or null. So {@code |} cannot appear in a pattern.</li>
  *   <li>{@code ||default} (two bars) also replaces a value that renders as the empty string, like Python's
- *       {@code value or 'default'}: {@code {user_id||anonymous}} is the seed Lambda's
- *       {@code user_id or 'anonymous'}. (Before this form existed, {@code {f||x}} meant the default
- *       {@code |x}.)</li>
+ *       {@code value or 'default'}. The seed Lambda's {@code pk} uses {@code data.get('user_id', 'anonymous')},
+ *       which replaces only an absent field: that is the one-bar form, {@code {user_id|anonymous}}, as the shipped
+ *       DynamoDB configs write it. (Before this form existed, {@code {f||x}} meant the default {@code |x}.)</li>
  * </ul>
  *
  * <h2>Value encoding</h2>

@@ -228,10 +228,13 @@ class KeyTemplateTest {
     }
 
     @Test
-    void doubleBarDefaultAlsoReplacesEmptyValuesLikeTheSeedsOr() {
+    void doubleBarDefaultAlsoReplacesEmptyValuesLikePythonsOr() {
         Schema s = SchemaBuilder.struct().field("event_type", Schema.STRING_SCHEMA)
                 .field("user_id", Schema.OPTIONAL_STRING_SCHEMA).build();
         KeyTemplate seedPk = KeyTemplate.parse("{event_type}#{user_id||anonymous}");
+        // The seed's data.get('user_id', 'anonymous') keeps an empty user_id: the one-bar form.
+        assertThat(KeyTemplate.parse("{event_type}#{user_id|anonymous}").render(sink(null,
+                new Struct(s).put("event_type", "click").put("user_id", "")))).isEqualTo("click#");
         assertThat(seedPk.render(sink(null, new Struct(s).put("event_type", "click").put("user_id", ""))))
                 .isEqualTo("click#anonymous");
         assertThat(seedPk.render(sink(null, new Struct(s).put("event_type", "click"))))

@@ -258,6 +258,9 @@ public final class LocalPipeline {
                 .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST));
+        // As the seed's table (and docker/init): items expire on "ttl"; the sink's validate() checks it.
+        dynamo.client().updateTimeToLive(b -> b.tableName(TABLE)
+                .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
         s3.client().createBucket(b -> b.bucket(BUCKET));
         // Topics up front with LogAppendTime, so a record's timestamp is when it reached Kafka (for the latency figures).
         List<NewTopic> topics = new ArrayList<>();

@@ -62,6 +62,9 @@ class ExampleConfigsIT {
                 .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST));
+        // As docker/init creates it: items expire on "ttl", which the sink's validate() checks.
+        DYNAMO.client().updateTimeToLive(b -> b.tableName("mskbridge-events-dev")
+                .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
         S3.client().createBucket(b -> b.bucket("mskbridge-archive-dev"));
         // Configured like docker/connect/worker.properties: the Kinesis sources require exactly-once support.
         connect = new ConnectCluster(1).withExactlyOnceSource()
