@@ -19,8 +19,9 @@ import io.mskbridge.common.JmxRegistration;
 
 /**
  * JMX metrics of one task, {@code kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=<name>,
- * task=<id>}: totals, queue depth, and per shard {@code <stream>.<shard>.millis-behind-latest},
- * {@code .records-read}, {@code .bytes-read}. A DynamicMBean because the attribute set follows the shards.
+ * task=<id>}: totals, iterator re-acquisitions, queue depth, and per shard
+ * {@code <stream>.<shard>.millis-behind-latest}, {@code .records-read}, {@code .bytes-read},
+ * {@code .iterator-reacquisitions}. A DynamicMBean because the attribute set follows the shards.
  */
 final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
 
@@ -29,11 +30,13 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         volatile long millisBehindLatest = -1;
         final LongAdder records = new LongAdder();
         final LongAdder bytes = new LongAdder();
+        final LongAdder reacquisitions = new LongAdder();
     }
 
     private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
     private final LongAdder records = new LongAdder();
     private final LongAdder bytes = new LongAdder();
+    private final LongAdder reacquisitions = new LongAdder();
     private final LongSupplier queueRecords;
     private final LongSupplier queueBytes;
     static final String JMX_TYPE = "kinesis-source-task-metrics";
@@ -67,6 +70,11 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         }
     }
 
+    void iteratorReacquired(ShardStats s) {
+        s.reacquisitions.increment();
+        reacquisitions.increment();
+    }
+
     long recordsRead() {
         return records.sum();
     }
@@ -78,6 +86,8 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
                 return records.sum();
             case "bytes-read-total":
                 return bytes.sum();
+            case "iterator-reacquisitions-total":
+                return reacquisitions.sum();
             case "queue-records":
                 return queueRecords.getAsLong();
             case "queue-bytes":
@@ -96,6 +106,8 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
                                 return s.records.sum();
                             case "bytes-read":
                                 return s.bytes.sum();
+                            case "iterator-reacquisitions":
+                                return s.reacquisitions.sum();
                             default:
                         }
                     }
@@ -137,6 +149,8 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         List<MBeanAttributeInfo> attrs = new ArrayList<>();
         attrs.add(attr("records-read-total", "Records read from Kinesis by this task"));
         attrs.add(attr("bytes-read-total", "Bytes of record data read by this task"));
+        attrs.add(attr("iterator-reacquisitions-total",
+                "GetShardIterator calls made to replace an expired iterator (limited to 5/s per shard)"));
         attrs.add(attr("queue-records", "Records waiting for poll()"));
         attrs.add(attr("queue-bytes", "Bytes waiting for poll()"));
         attrs.add(attr("shards", "Shards this task has read from"));
@@ -144,6 +158,7 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
             attrs.add(attr(s + ".millis-behind-latest", "MillisBehindLatest of the last GetRecords on " + s));
             attrs.add(attr(s + ".records-read", "Records read from " + s));
             attrs.add(attr(s + ".bytes-read", "Bytes read from " + s));
+            attrs.add(attr(s + ".iterator-reacquisitions", "Expired iterators of " + s + " replaced"));
         }
         return new MBeanInfo(getClass().getName(), "Kinesis source task metrics",
                 attrs.toArray(new MBeanAttributeInfo[0]), null, null, null);

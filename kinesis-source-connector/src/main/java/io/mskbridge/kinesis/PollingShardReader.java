@@ -25,9 +25,11 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * {@value KinesisSourceConfig#MIN_CALL_INTERVAL_MS} ms apart (Kinesis allows 5 GetRecords/s per shard); a
  * caught-up shard waits {@code kinesis.poll.interval.ms}.
  *
- * <p>Whenever an iterator has to be (re)acquired — start, throttling, 5xx, connection reset,
- * ExpiredIterator — it is taken AT the feed's position; {@link ShardFeed#deliver} drops what was already
- * queued. Throttling and transient failures back off with full jitter.
+ * <p>An iterator is valid for 5 minutes and can be used again after a call that failed, so throttling, 5xx
+ * and connection resets keep it and only back off (full jitter); only {@code ExpiredIteratorException}
+ * re-acquires one, because every GetShardIterator call counts against its own per-shard limit (counted in
+ * {@code iterator-reacquisitions-total}). An iterator is always taken AT the feed's position, and
+ * {@link ShardFeed#deliver} drops what was already queued.
  */
 final class PollingShardReader implements ShardReader {
 
@@ -47,6 +49,8 @@ final class PollingShardReader implements ShardReader {
     private volatile boolean stopped;
     private boolean trimChecked;
     private String iterator;
+    /** An iterator was obtained before: acquiring another is a re-acquisition. */
+    private boolean hadIterator;
     private int failures;
 
     /** @param firstDelayMs delay of the first step; see {@link #staggerMillis} */
@@ -125,10 +129,14 @@ final class PollingShardReader implements ShardReader {
         GetRecordsResponse resp;
         try {
             if (iterator == null) {
+                if (hadIterator) {
+                    feed.iteratorReacquired();
+                }
                 iterator = acquireIterator();
                 if (iterator == null) {
                     return -1;
                 }
+                hadIterator = true;
             }
             String it = iterator;
             resp = kinesis.getRecords(b -> b.shardIterator(it).limit(config.maxRecordsPerCall()));
@@ -156,7 +164,8 @@ final class PollingShardReader implements ShardReader {
     /** An iterator at the feed's position, or at the start position when there is none; null when the shard is gone. */
     private String acquireIterator() {
         if (feed.sequence() != null) {
-            if (!trimChecked) {
+            // Only a stored offset can be older than the retention period; later positions were just read.
+            if (!trimChecked && !hadIterator) {
                 boolean trimmed = trimmed(feed.sequence());
                 // Only a completed check counts: a throttled one is retried with the next acquisition.
                 trimChecked = true;
@@ -220,9 +229,9 @@ final class PollingShardReader implements ShardReader {
     }
 
     private long onFailure(RuntimeException e) {
-        // Whatever happened, the next call starts from a fresh iterator at the last queued record.
-        iterator = null;
         if (e instanceof ExpiredIteratorException) {
+            // The only failure that spends the iterator: the next call takes a fresh one at the last queued record.
+            iterator = null;
             log.info("{}: iterator of {}/{} expired; re-acquiring at sequence {}", feed.taskName(), spec.stream(),
                     spec.shardId(), feed.sequence());
             return KinesisSourceConfig.MIN_CALL_INTERVAL_MS;

@@ -150,6 +150,11 @@ final class ShardFeed {
         return users.size();
     }
 
+    /** The reader replaced a spent iterator (one more GetShardIterator call on the shard). */
+    void iteratorReacquired() {
+        shared.metrics().iteratorReacquired(stats);
+    }
+
     /**
      * The position is older than the oldest record the stream still holds. With
      * {@code kinesis.on.trimmed.offset=fail} this throws; otherwise it forgets the position (the caller goes

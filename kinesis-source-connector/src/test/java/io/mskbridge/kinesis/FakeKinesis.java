@@ -1,6 +1,7 @@
 package io.mskbridge.kinesis;
 
 import java.math.BigInteger;
+import java.net.SocketException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
@@ -48,6 +50,7 @@ final class FakeKinesis implements KinesisClient {
     final Map<String, FakeShard> shards = new LinkedHashMap<>();
     final Deque<Supplier<RuntimeException>> faults = new ArrayDeque<>();
     final AtomicInteger getRecordsCalls = new AtomicInteger();
+    final AtomicInteger getShardIteratorCalls = new AtomicInteger();
     volatile int pageSize = 1000;
     private long seq = 1000;
 
@@ -92,6 +95,12 @@ final class FakeKinesis implements KinesisClient {
                 .message("boom").build();
     }
 
+    /** What the SDK throws when the connection is reset (TCP RST) mid-call. */
+    static RuntimeException connectionReset() {
+        return SdkClientException.builder().message("Unable to execute HTTP request: Connection reset")
+                .cause(new SocketException("Connection reset")).build();
+    }
+
     /** {@code rounds} times throttling, an expired iterator and a 5xx: every failure a reader must ride out. */
     static List<Supplier<RuntimeException>> retriableFaults(int rounds) {
         List<Supplier<RuntimeException>> out = new ArrayList<>();
@@ -118,6 +127,7 @@ final class FakeKinesis implements KinesisClient {
 
     @Override
     public synchronized GetShardIteratorResponse getShardIterator(GetShardIteratorRequest r) {
+        getShardIteratorCalls.incrementAndGet();
         FakeShard s = shards.get(r.shardId());
         if (s == null) {
             // As Kinesis answers for a shard expired past retention.

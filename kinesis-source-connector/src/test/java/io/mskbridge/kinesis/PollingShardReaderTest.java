@@ -140,7 +140,7 @@ class PollingShardReaderTest {
     }
 
     @Test
-    void throttlingExpiredIteratorsAndServerErrorsReacquireAtTheLastQueuedRecord() throws Exception {
+    void throttlingExpiredIteratorsAndServerErrorsNeitherLoseNorRepeat() throws Exception {
         kinesis.shard("shardId-0", null);
         kinesis.pageSize = 3;
         putJson("shardId-0", 0, 20);
@@ -148,7 +148,7 @@ class PollingShardReaderTest {
         Iterator<Supplier<RuntimeException>> faults = FakeKinesis.retriableFaults(3).iterator();
         PollingShardReader r = reader("shardId-0");
         List<SourceRecord> got = new ArrayList<>();
-        for (int i = 0; i < 100 && got.size() < 20; i++) {
+        for (int i = 0; i < 100 && (got.size() < 20 || faults.hasNext() || !kinesis.faults.isEmpty()); i++) {
             if (i % 2 == 1 && faults.hasNext()) {
                 kinesis.faults.add(faults.next());
             }
@@ -161,6 +161,39 @@ class PollingShardReaderTest {
         assertThat(kinesis.faults).isEmpty();
         assertThat(got).extracting(KinesisSourceTaskTest::id)
                 .containsExactlyElementsOf(KinesisSourceTaskTest.ids(0, 20));
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void throttlingServerErrorsAndResetsKeepTheIteratorAndOnlyAnExpiredOneIsReacquired() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 2;
+        putJson("shardId-0", 0, 12);
+        PollingShardReader r = reader("shardId-0");
+        List<SourceRecord> got = new ArrayList<>();
+        r.fetchOnce();
+        got.addAll(queued());
+        for (Supplier<RuntimeException> fault : List.<Supplier<RuntimeException>>of(FakeKinesis::throttle,
+                FakeKinesis::serverError, FakeKinesis::connectionReset)) {
+            kinesis.faults.add(fault);
+            assertThat(r.fetchOnce()).as("backs off").isGreaterThanOrEqualTo(KinesisSourceConfig.MIN_CALL_INTERVAL_MS);
+            r.fetchOnce();
+            got.addAll(queued());
+        }
+        // The iterator is valid for 5 minutes; a failed call does not spend it (nor a GetShardIterator call).
+        assertThat(kinesis.getShardIteratorCalls.get()).as("GetShardIterator calls").isEqualTo(1);
+        assertThat(metrics.getAttribute("iterator-reacquisitions-total")).isEqualTo(0L);
+
+        kinesis.faults.add(FakeKinesis::expired);
+        for (int i = 0; i < 3; i++) {
+            r.fetchOnce();
+        }
+        got.addAll(queued());
+        assertThat(kinesis.getShardIteratorCalls.get()).isEqualTo(2);
+        assertThat(metrics.getAttribute("iterator-reacquisitions-total")).isEqualTo(1L);
+        assertThat(metrics.getAttribute(STREAM + ".shardId-0.iterator-reacquisitions")).isEqualTo(1L);
+        // The new iterator starts AT the last queued record, which is skipped: page [7, 8] gives 8 only.
+        assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactlyElementsOf(KinesisSourceTaskTest.ids(0, 11));
         assertThat(reported).isEmpty();
     }
 
