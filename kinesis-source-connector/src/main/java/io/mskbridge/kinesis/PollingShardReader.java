@@ -140,6 +140,11 @@ final class PollingShardReader implements ShardReader {
             }
             String it = iterator;
             resp = kinesis.getRecords(b -> b.shardIterator(it).limit(config.maxRecordsPerCall()));
+        } catch (ResourceNotFoundException e) {
+            // Whichever call says so (the retention check, GetShardIterator, GetRecords): the shard expired past
+            // retention or the stream was deleted. Nothing is left to read, so it is skipped, not a failure.
+            feed.gone(e);
+            return -1;
         } catch (RuntimeException e) {
             return onFailure(e);
         }
@@ -161,7 +166,10 @@ final class PollingShardReader implements ShardReader {
         return behind ? KinesisSourceConfig.MIN_CALL_INTERVAL_MS : config.pollInterval().toMillis();
     }
 
-    /** An iterator at the feed's position, or at the start position when there is none; null when the shard is gone. */
+    /**
+     * An iterator at the feed's position, or at the start position when there is none (null if the service gave
+     * none). Throws ResourceNotFoundException when the shard is gone.
+     */
     private String acquireIterator() {
         if (feed.sequence() != null) {
             // Only a stored offset can be older than the retention period; later positions were just read.
@@ -179,9 +187,6 @@ final class PollingShardReader implements ShardReader {
                         .startingSequenceNumber(feed.sequence())).shardIterator();
             } catch (InvalidArgumentException e) {
                 return restartAtTrimHorizon(e);
-            } catch (ResourceNotFoundException e) {
-                feed.gone(e);
-                return null;
             }
         }
         GetShardIteratorRequest.Builder b = GetShardIteratorRequest.builder().streamName(spec.stream())
@@ -197,15 +202,10 @@ final class PollingShardReader implements ShardReader {
             default:
                 b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
         }
-        try {
-            String it = kinesis.getShardIterator(b.build()).shardIterator();
-            log.info("{}: shard {}/{} has no stored offset; starting at {}", feed.taskName(), spec.stream(),
-                    spec.shardId(), pos);
-            return it;
-        } catch (ResourceNotFoundException e) {
-            feed.gone(e);
-            return null;
-        }
+        String it = kinesis.getShardIterator(b.build()).shardIterator();
+        log.info("{}: shard {}/{} has no stored offset; starting at {}", feed.taskName(), spec.stream(),
+                spec.shardId(), pos);
+        return it;
     }
 
     /** True when the oldest record still in the shard is newer than our position: data was trimmed. */

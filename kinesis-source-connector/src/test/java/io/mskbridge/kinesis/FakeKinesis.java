@@ -62,6 +62,18 @@ final class FakeKinesis implements KinesisClient {
         return shards.computeIfAbsent(id, k -> new FakeShard(id, parent));
     }
 
+    /** The shard expires past retention: from now on every call on it answers ResourceNotFoundException. */
+    synchronized void expire(String shardId) {
+        shards.remove(shardId);
+    }
+
+    /** As Kinesis answers for a shard expired past retention (or a deleted stream). */
+    private RuntimeException notFound(String shardId) {
+        return ResourceNotFoundException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build())
+                .message("Shard " + shardId + " in stream " + stream + " does not exist").build();
+    }
+
     synchronized Record put(String shardId, String key, byte[] data) {
         Record r = Record.builder().sequenceNumber(String.format("4960%040d", seq++)).partitionKey(key)
                 .data(SdkBytes.fromByteArray(data)).approximateArrivalTimestamp(Instant.ofEpochMilli(1_700_000_000_000L + seq))
@@ -130,10 +142,7 @@ final class FakeKinesis implements KinesisClient {
         getShardIteratorCalls.incrementAndGet();
         FakeShard s = shards.get(r.shardId());
         if (s == null) {
-            // As Kinesis answers for a shard expired past retention.
-            throw ResourceNotFoundException.builder().statusCode(400)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build())
-                    .message("Shard " + r.shardId() + " in stream " + stream + " does not exist").build();
+            throw notFound(r.shardId());
         }
         int index;
         switch (r.shardIteratorType()) {
@@ -174,6 +183,9 @@ final class FakeKinesis implements KinesisClient {
         synchronized (this) {
             String[] p = r.shardIterator().split(":");
             FakeShard s = shards.get(p[0]);
+            if (s == null) {
+                throw notFound(p[0]);
+            }
             int from = Integer.parseInt(p[1]);
             int limit = Math.min(pageSize, r.limit() == null ? 10_000 : r.limit());
             int to = Math.min(s.records.size(), from + limit);

@@ -289,6 +289,54 @@ class PollingShardReaderTest {
     }
 
     @Test
+    void aStoredOffsetOfAShardThatExpiredEndsItAtTheRetentionCheck() {
+        kinesis.shard("shardId-0", null);
+        Record stored = kinesis.put("shardId-0", "k", json(0));
+        kinesis.expire("shardId-0");
+        PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-0", List.of(), false),
+                new Offsets.Position(stored.sequenceNumber(), 0, false));
+        // The first call is GetShardIterator(TRIM_HORIZON) of the retention check: ResourceNotFound there too.
+        assertThat(r.fetchOnce()).isEqualTo(-1L);
+        assertThat(feed.ended()).isTrue();
+        assertThat(reported).isEmpty();
+    }
+
+    /** A reader that has read the first page (records 0 and 1) of a shard of four records. */
+    PollingShardReader readerAfterTheFirstPage() {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 2;
+        putJson("shardId-0", 0, 4);
+        PollingShardReader r = reader("shardId-0");
+        r.fetchOnce();
+        return r;
+    }
+
+    /** The reader ended the shard as gone, after queueing the first page, and reported no failure. */
+    void assertGoneAfterTheFirstPage() throws InterruptedException {
+        assertThat(feed.ended()).isTrue();
+        assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(0L, 1L);
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void aShardThatExpiresWhileItIsReadEndsAtGetRecords() throws Exception {
+        PollingShardReader r = readerAfterTheFirstPage();
+        kinesis.expire("shardId-0");
+        assertThat(r.fetchOnce()).isEqualTo(-1L);
+        assertGoneAfterTheFirstPage();
+    }
+
+    @Test
+    void aShardThatExpiresBeforeAnIteratorIsReacquiredEndsThere() throws Exception {
+        PollingShardReader r = readerAfterTheFirstPage();
+        kinesis.faults.add(FakeKinesis::expired);
+        assertThat(r.fetchOnce()).isPositive();
+        kinesis.expire("shardId-0");
+        assertThat(r.fetchOnce()).as("GetShardIterator(AT_SEQUENCE_NUMBER) answers ResourceNotFound").isEqualTo(-1L);
+        assertGoneAfterTheFirstPage();
+    }
+
+    @Test
     void anErrorThatCannotBeRetriedIsReportedAndEndsTheLoop() throws Exception {
         kinesis.shard("shardId-0", null);
         kinesis.put("shardId-0", "k", json(0));
