@@ -296,6 +296,8 @@ class KinesisSourceTaskTest {
         assertThat(server.getAttribute(name, STREAM + ".shardId-0.records-read")).isEqualTo(10L);
         assertThat(server.getAttribute(name, STREAM + ".shardId-0.millis-behind-latest")).isEqualTo(0L);
         assertThat((Long) server.getAttribute(name, STREAM + ".shardId-0.bytes-read")).isPositive();
+        assertThat(server.getAttribute(name, "millis-behind-latest-max")).isEqualTo(0L);
+        assertThat((Long) server.getAttribute(name, "millis-since-last-successful-fetch")).isBetween(0L, 5_000L);
         task.stop();
         task = null;
         assertThat(server.isRegistered(name)).isFalse();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -39,6 +40,8 @@ class PollingShardReaderTest {
     final Map<Map<String, Object>, Map<String, Object>> committed = new ConcurrentHashMap<>();
     final List<Throwable> reported = new CopyOnWriteArrayList<>();
     final ScheduledExecutorService pool = Executors.newSingleThreadScheduledExecutor();
+    /** The metrics' wall clock, moved by hand. */
+    final AtomicLong clock = new AtomicLong(1_000_000);
     FetchQueue queue;
     KinesisSourceTaskMetrics metrics;
     ShardFeed feed;
@@ -62,7 +65,7 @@ class PollingShardReaderTest {
     PollingShardReader reader(Map<String, String> props, ShardSpec spec, Offsets.Position stored) {
         KinesisSourceConfig config = new KinesisSourceConfig(props);
         queue = new FetchQueue(config.queueMaxRecords(), config.queueMaxBytes());
-        metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes);
+        metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes, clock::get);
         ShardFeed.Shared shared = new ShardFeed.Shared(TASK, config, queue, metrics, (s, e) -> reported.add(e));
         feed = new ShardFeed(shared, spec, stored, new RecordConverter(config.payloadFormat()),
                 new ParentGate(TASK, spec, kinesis, new MapTaskContext(props, committed), config.discoveryInterval()));
@@ -261,14 +264,55 @@ class PollingShardReaderTest {
         assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(1L);
     }
 
-    @Test
-    void aFullQueueDefersTheCall() throws Exception {
+    /** A reader of five records in pages of three, with a queue bounded at two records. */
+    PollingShardReader readerWithAQueueOfTwo() {
         kinesis.shard("shardId-0", null);
         kinesis.pageSize = 3;
         putJson("shardId-0", 0, 5);
         Map<String, String> p = props();
         p.put(KinesisSourceConfig.QUEUE_MAX_RECORDS, "2");
-        PollingShardReader r = reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+        return reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+    }
+
+    @Test
+    void theTimeSinceTheLastSuccessfulFetchGrowsWhileThrottledOrHeldBackByAFullQueue() throws Exception {
+        PollingShardReader r = readerWithAQueueOfTwo();
+        clock.addAndGet(700);
+        r.fetchOnce();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("a partial page").isEqualTo(1000L);
+
+        clock.addAndGet(4000);
+        assertThat(r.fetchOnce()).as("the queue holds 3 of 2").isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(4000L);
+        queued();
+        kinesis.faults.add(FakeKinesis::throttle);
+        clock.addAndGet(1000);
+        r.fetchOnce();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).as("a failed call is no fetch")
+                .isEqualTo(5000L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("still the last answer").isEqualTo(1000L);
+
+        r.fetchOnce();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).isEqualTo(0L);
+    }
+
+    @Test
+    void theTimeSinceTheLastSuccessfulFetchOfAChildGrowsWhileItWaitsForItsParent() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.shard("shardId-1", "shardId-0");
+        kinesis.put("shardId-0", "k", json(0));
+        PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-1", List.of("shardId-0"), true), null);
+        clock.addAndGet(3000);
+        assertThat(r.fetchOnce()).as("parent not finished").isPositive();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(3000L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("no answer yet").isEqualTo(-1L);
+    }
+
+    @Test
+    void aFullQueueDefersTheCall() throws Exception {
+        PollingShardReader r = readerWithAQueueOfTwo();
         assertThat(r.fetchOnce()).isEqualTo(KinesisSourceConfig.MIN_CALL_INTERVAL_MS);
         int calls = kinesis.getRecordsCalls.get();
         assertThat(r.fetchOnce()).isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
