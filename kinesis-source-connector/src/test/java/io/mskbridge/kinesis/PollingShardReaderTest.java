@@ -77,6 +77,16 @@ class PollingShardReaderTest {
         return reader(props(), new ShardSpec(STREAM, shardId, List.of(), false), null);
     }
 
+    /** A reader of shardId-0 holding JSON records 0 to {@code records - 1}, served in pages, with these settings. */
+    PollingShardReader readerOfJson(int records, int pageSize, Map<String, String> settings) {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = pageSize;
+        putJson("shardId-0", 0, records);
+        Map<String, String> p = props();
+        p.putAll(settings);
+        return reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+    }
+
     /** Steps until the reader ends the shard or asks to wait for more than a fast re-call; the delays. */
     List<Long> stepWhileBehind(PollingShardReader r, int maxSteps) {
         List<Long> delays = new ArrayList<>();
@@ -201,6 +211,37 @@ class PollingShardReaderTest {
     }
 
     @Test
+    void callsOnAShardAreSpacedByTheShareOfItsFiveCallsPerSecond() {
+        PollingShardReader r = readerOfJson(4, 2, Map.of(KinesisSourceConfig.MAX_READ_SHARE, "0.5",
+                KinesisSourceConfig.POLL_INTERVAL_MS, "200"));
+        assertThat(r.fetchOnce()).as("behind: 2.5 calls/s").isEqualTo(400L);
+        assertThat(r.fetchOnce()).as("caught up: the pacing is longer than the poll interval").isEqualTo(400L);
+        kinesis.faults.add(FakeKinesis::throttle);
+        assertThat(r.fetchOnce()).as("throttled: backoff, never faster than the pacing").isGreaterThanOrEqualTo(400L);
+        kinesis.faults.add(FakeKinesis::expired);
+        assertThat(r.fetchOnce()).isEqualTo(400L);
+    }
+
+    @Test
+    void bytesReadFromAShardArePaidForAtTheShareOfItsTwoMegabytesPerSecond() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 10;
+        for (int i = 0; i < 30; i++) {
+            kinesis.put("shardId-0", "k", new byte[100_000]);
+        }
+        // Each page: 10 x (100,000 data bytes + a 1-byte key) = 1,000,010 bytes.
+        PollingShardReader full = reader("shardId-0");
+        assertThat(full.fetchOnce()).as("at 2 MB/s").isEqualTo(501L);
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.MAX_READ_SHARE, "0.5");
+        p.put(KinesisSourceConfig.POLL_INTERVAL_MS, "1000");
+        PollingShardReader half = reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+        assertThat(half.fetchOnce()).as("at 1 MB/s").isEqualTo(1001L);
+        assertThat(half.fetchOnce()).isEqualTo(1001L);
+        assertThat(half.fetchOnce()).as("the last page: caught up, and still paid for").isEqualTo(1001L);
+    }
+
+    @Test
     void resumeFromAStoredOffsetSkipsTheDeliveredSubRecordsOfAnAggregate() throws Exception {
         kinesis.shard("shardId-0", null);
         byte[] agg = Base64.getDecoder().decode(DeaggregatorTest.fixtures().get(0).path("data").asText());
@@ -209,6 +250,10 @@ class PollingShardReaderTest {
         PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-0", List.of(), false),
                 new Offsets.Position(aggregate.sequenceNumber(), 2, false));
 
+        assertThat(r.fetchOnce()).as("the retention check, a paced step of its own")
+                .isEqualTo(KinesisSourceConfig.MIN_CALL_INTERVAL_MS);
+        assertThat(kinesis.getRecordsCalls.get()).isEqualTo(1);
+        assertThat(queue.size()).isZero();
         assertThat(r.fetchOnce()).isEqualTo(1500L);
         List<SourceRecord> got = queued();
         assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L, 50L);
@@ -237,8 +282,11 @@ class PollingShardReaderTest {
         PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-0", List.of(), false),
                 new Offsets.Position("1", 0, false));
         r.fetchOnce();
+        r.fetchOnce();
         assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(0L, 1L);
         assertThat(feed.sequence()).isEqualTo(sequences("shardId-0").get(1));
+        assertThat(kinesis.getShardIteratorCalls.get()).as("reads on with the check's TRIM_HORIZON iterator")
+                .isEqualTo(1);
     }
 
     @Test
@@ -266,12 +314,7 @@ class PollingShardReaderTest {
 
     /** A reader of five records in pages of three, with a queue bounded at two records. */
     PollingShardReader readerWithAQueueOfTwo() {
-        kinesis.shard("shardId-0", null);
-        kinesis.pageSize = 3;
-        putJson("shardId-0", 0, 5);
-        Map<String, String> p = props();
-        p.put(KinesisSourceConfig.QUEUE_MAX_RECORDS, "2");
-        return reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+        return readerOfJson(5, 3, Map.of(KinesisSourceConfig.QUEUE_MAX_RECORDS, "2"));
     }
 
     @Test
