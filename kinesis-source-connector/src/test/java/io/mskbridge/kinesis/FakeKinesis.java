@@ -219,7 +219,10 @@ final class FakeKinesis implements KinesisClient {
         return "kinesis";
     }
 
+    volatile boolean closed;
+
     @Override
     public void close() {
+        closed = true;
     }
 }
