@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -52,6 +53,10 @@ final class FakeKinesis implements KinesisClient {
     final AtomicInteger getRecordsCalls = new AtomicInteger();
     final AtomicInteger getShardIteratorCalls = new AtomicInteger();
     volatile int pageSize = 1000;
+    volatile int listShardsPageSize = Integer.MAX_VALUE;
+    final AtomicInteger listShardsCalls = new AtomicInteger();
+    /** Runs at the start of every ListShards call (a test may make it slow). */
+    volatile Runnable beforeListShards = () -> { };
     private long seq = 1000;
 
     FakeKinesis(String stream) {
@@ -125,7 +130,21 @@ final class FakeKinesis implements KinesisClient {
     }
 
     @Override
-    public synchronized ListShardsResponse listShards(ListShardsRequest request) {
+    public ListShardsResponse listShards(ListShardsRequest request) {
+        // Outside the lock, so a slow call blocks nothing else.
+        beforeListShards.run();
+        return listShardsPage(request);
+    }
+
+    /** Pages of {@link #listShardsPageSize} shards; the token is the index of the next page's first shard. */
+    private synchronized ListShardsResponse listShardsPage(ListShardsRequest request) {
+        listShardsCalls.incrementAndGet();
+        if ((request.nextToken() == null) == (request.streamName() == null)) {
+            // As Kinesis: a first call names the stream, a later one passes only the token.
+            throw InvalidArgumentException.builder().statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidArgumentException").build())
+                    .message("NextToken and StreamName cannot be provided together").build();
+        }
         List<Shard> out = new ArrayList<>();
         for (FakeShard s : shards.values()) {
             out.add(Shard.builder().shardId(s.id).parentShardId(s.parent)
@@ -134,7 +153,10 @@ final class FakeKinesis implements KinesisClient {
                             .endingSequenceNumber(s.closed ? "99999999999999999999999999999999999999999999" : null).build())
                     .build());
         }
-        return ListShardsResponse.builder().shards(out).build();
+        int from = request.nextToken() == null ? 0 : Integer.parseInt(request.nextToken());
+        int to = (int) Math.min(out.size(), (long) from + listShardsPageSize);
+        return ListShardsResponse.builder().shards(out.subList(from, to))
+                .nextToken(to < out.size() ? String.valueOf(to) : null).build();
     }
 
     @Override
