@@ -366,6 +366,20 @@ class PollingShardReaderTest {
     }
 
     @Test
+    void aQueueFullInBytesDefersTheCall() throws Exception {
+        PollingShardReader r = readerOfJson(5, 3, Map.of(KinesisSourceConfig.QUEUE_MAX_BYTES, "250"));
+        r.fetchOnce();
+        assertThat(queue.size()).as("far below the record bound").isEqualTo(3);
+        assertThat(queue.bytes()).as("each record counts its data, key and overhead").isGreaterThanOrEqualTo(250);
+        int calls = kinesis.getRecordsCalls.get();
+        assertThat(r.fetchOnce()).isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
+        assertThat(kinesis.getRecordsCalls.get()).as("no call while full").isEqualTo(calls);
+        queued();
+        r.fetchOnce();
+        assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L);
+    }
+
+    @Test
     void aShardThatNoLongerExistsEndsWithoutFailing() {
         kinesis.shard("shardId-0", null);
         PollingShardReader r = reader("shardId-9");
