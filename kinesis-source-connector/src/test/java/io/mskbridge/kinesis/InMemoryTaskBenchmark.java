@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Records/s of one task fed with recorded GetRecords responses held in memory (no network): 200-byte JSON
- * records, default fetch/queue settings, the 5 calls/s per shard limit included. Not part of the test run:
+ * records, default fetch/queue settings, the per-shard pacing (5 calls/s, 2 MB/s) included. Not part of the test run:
  *
  * <pre>
  * mvn -B -o -q -pl kinesis-source-connector -am test-compile -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
