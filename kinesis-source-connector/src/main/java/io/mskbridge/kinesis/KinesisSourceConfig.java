@@ -39,6 +39,7 @@ public class KinesisSourceConfig extends AbstractConfig {
     public static final String ON_TRIMMED_OFFSET = "kinesis.on.trimmed.offset";
     public static final String MAX_RECORDS_PER_CALL = "kinesis.max.records.per.call";
     public static final String POLL_INTERVAL_MS = "kinesis.poll.interval.ms";
+    public static final String MAX_READ_SHARE = "kinesis.max.read.share";
     public static final String DISCOVERY_INTERVAL_MS = "kinesis.shard.discovery.interval.ms";
     public static final String QUEUE_MAX_RECORDS = "kinesis.queue.max.records";
     public static final String QUEUE_MAX_BYTES = "kinesis.queue.max.bytes";
@@ -52,7 +53,10 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public static final String STREAM_PLACEHOLDER = "{kinesis.stream}";
     public static final String TOPIC_DEFAULT = STREAM_PLACEHOLDER;
-    /** Kinesis allows 5 GetRecords calls per second per shard, shared by all consumers. */
+    /**
+     * Kinesis allows 5 GetRecords calls per second per shard, shared by all consumers: the spacing of calls at
+     * {@link #MAX_READ_SHARE} 1 (see {@link ReadPacing}).
+     */
     public static final long MIN_CALL_INTERVAL_MS = 200;
 
     /** Where a shard without a stored offset starts. */
@@ -168,12 +172,20 @@ public class KinesisSourceConfig extends AbstractConfig {
         def.define(MAX_RECORDS_PER_CALL, Type.INT, 10_000, ConfigDef.Range.between(1, 10_000), Importance.LOW,
                 "Limit of one GetRecords call (Kinesis allows at most 10,000 records or 10 MB per call).",
                 FETCH_GROUP, ++order, Width.SHORT, "Max records per GetRecords");
+        def.define(MAX_READ_SHARE, Type.DOUBLE, 1.0, new ShareValidator(), Importance.MEDIUM,
+                "Share of each shard's read limits this connector may use. Kinesis allows 5 GetRecords calls/s and "
+                        + "2 MB/s per shard, shared by every consumer of the stream that does not use enhanced "
+                        + "fan-out (other connectors, Lambda functions, KCL applications). A task spaces the calls on "
+                        + "a shard at least " + MIN_CALL_INTERVAL_MS + " ms / share apart and, after a call that "
+                        + "returned B bytes, waits at least B / (share x 2 MB/s): 0.5 allows 2.5 calls/s and 1 MB/s "
+                        + "per shard. Give each consumer of a stream a share so that they sum to at most 1.",
+                FETCH_GROUP, ++order, Width.SHORT, "Max share of shard read limits");
         def.define(POLL_INTERVAL_MS, Type.LONG, 1_000L, ConfigDef.Range.atLeast(MIN_CALL_INTERVAL_MS),
                 Importance.LOW,
                 "Pause between GetRecords calls on a shard that is caught up (the last call returned fewer records "
-                        + "than the limit and MillisBehindLatest was 0). A shard that is behind is read every "
-                        + MIN_CALL_INTERVAL_MS + " ms, the 5 calls/s per shard Kinesis allows; every consumer of the "
-                        + "stream shares that limit, so raise this when other applications read the same stream.",
+                        + "than the limit and MillisBehindLatest was 0). A shard that is behind is read as fast as "
+                        + MAX_READ_SHARE + " allows (every " + MIN_CALL_INTERVAL_MS + " ms at 1); a caught-up "
+                        + "shard waits this or that pacing, whichever is longer.",
                 FETCH_GROUP, ++order, Width.SHORT, "Poll interval (ms)");
         def.define(DISCOVERY_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
                 "How often the connector lists the shards of its streams (ListShards) and reconfigures its tasks "
@@ -244,6 +256,11 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public Duration pollInterval() {
         return Duration.ofMillis(getLong(POLL_INTERVAL_MS));
+    }
+
+    /** The {@link #MAX_READ_SHARE} fraction, in (0, 1]. */
+    public double maxReadShare() {
+        return getDouble(MAX_READ_SHARE);
     }
 
     public Duration discoveryInterval() {
@@ -362,6 +379,22 @@ public class KinesisSourceConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "Avro record schema as JSON text, or empty";
+        }
+    }
+
+    /** A fraction {@code 0 < x <= 1}. */
+    static final class ShareValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            double d = value == null ? Double.NaN : ((Number) value).doubleValue();
+            if (!(d > 0 && d <= 1)) {
+                throw new ConfigException(name, value, "Must be a fraction greater than 0 and at most 1, e.g. 0.5");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "fraction in (0, 1], e.g. 0.5";
         }
     }
 

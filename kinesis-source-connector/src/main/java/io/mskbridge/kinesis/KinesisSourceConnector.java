@@ -53,6 +53,9 @@ public class KinesisSourceConnector extends SourceConnector {
     static final String VERSION = Version.read(KinesisSourceConnector.class,
             "kinesis-source-connector-version.properties");
 
+    /** How long {@link #stop()} waits for a discovery under way (Connect gives a connector's stop about 5 s). */
+    static final long DISCOVERY_STOP_WAIT_MS = 4_000;
+
     private final Function<KinesisSourceConfig, KinesisClient> clientSupplier;
     private Map<String, String> props;
     private KinesisSourceConfig config;
@@ -237,6 +240,16 @@ public class KinesisSourceConnector extends SourceConnector {
     public void stop() {
         if (discovery != null) {
             discovery.shutdownNow();
+            // A discovery under way uses the client: close it only once that thread is done. Bounded, because an
+            // SDK call blocked on a socket does not answer the interrupt, and Connect waits 5 s for a stop().
+            try {
+                if (!discovery.awaitTermination(DISCOVERY_STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                    log.warn("Kinesis source {}: shard discovery did not stop within {} ms; closing its client anyway",
+                            props.get("name"), DISCOVERY_STOP_WAIT_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (aws != null) {
             aws.close();

@@ -67,6 +67,17 @@ public class KinesisSourceTask extends SourceTask {
         String taskId = props.getOrDefault(KinesisSourceConfig.TASK_ID, "0");
         taskName = connector + "-" + taskId;
         List<ShardSpec> specs = ShardSpec.decodeAll(props.get(KinesisSourceConfig.TASK_SHARDS));
+        try {
+            startReading(connector, taskId, specs);
+        } catch (RuntimeException | Error e) {
+            // Connect 3.7 calls stop() after a start() that threw, but a host need not: a failed start releases
+            // the client, its credentials provider, the threads and the MBean itself (stop() may then run again).
+            release();
+            throw e;
+        }
+    }
+
+    private void startReading(String connector, String taskId, List<ShardSpec> specs) {
         if (clientSupplier != null) {
             kinesis = clientSupplier.apply(config);
         } else {
@@ -136,6 +147,12 @@ public class KinesisSourceTask extends SourceTask {
 
     @Override
     public void stop() {
+        release();
+        log.info("{}: stopped", taskName);
+    }
+
+    /** Stops the readers and frees what {@link #start} took; safe to call more than once. */
+    private void release() {
         // Readers first: the interrupts of shutdownNow() must not be taken for failures.
         readers.forEach(ShardReader::stop);
         if (pool != null) {
@@ -154,10 +171,13 @@ public class KinesisSourceTask extends SourceTask {
         if (metrics != null) {
             metrics.close();
         }
+        if (kinesis != null) {
+            // The factory closes the clients it built; a client handed in (tests) is closed here.
+            kinesis.close();
+        }
         if (aws != null) {
             aws.close();
         }
-        log.info("{}: stopped", taskName);
     }
 
     private void shardFailed(ShardSpec shard, Throwable error) {
@@ -177,5 +197,10 @@ public class KinesisSourceTask extends SourceTask {
 
     KinesisSourceTaskMetrics metrics() {
         return metrics;
+    }
+
+    /** Test hook: the factory of the task's AWS clients (null with a client handed in). */
+    AwsClientFactory awsClientFactory() {
+        return aws;
     }
 }

@@ -21,13 +21,15 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Reads a shard with GetRecords: a loop of steps on the task's fetch pool, each step rescheduling the next,
- * so a shard is never fetched by two threads at once. Calls on one shard are at least
- * {@value KinesisSourceConfig#MIN_CALL_INTERVAL_MS} ms apart (Kinesis allows 5 GetRecords/s per shard); a
- * caught-up shard waits {@code kinesis.poll.interval.ms}.
+ * so a shard is never fetched by two threads at once. Every GetRecords call, the retention check's included, is
+ * followed by the wait of {@link ReadPacing} ({@code kinesis.max.read.share} of the shard's 5 calls/s and
+ * 2 MB/s); a caught-up shard waits at least {@code kinesis.poll.interval.ms}.
  *
- * <p>Whenever an iterator has to be (re)acquired — start, throttling, 5xx, connection reset,
- * ExpiredIterator — it is taken AT the feed's position; {@link ShardFeed#deliver} drops what was already
- * queued. Throttling and transient failures back off with full jitter.
+ * <p>An iterator is valid for 5 minutes and can be used again after a call that failed, so throttling, 5xx
+ * and connection resets keep it and only back off (full jitter); only {@code ExpiredIteratorException}
+ * re-acquires one, because every GetShardIterator call counts against its own per-shard limit (counted in
+ * {@code iterator-reacquisitions-total}). An iterator is always taken AT the feed's position, and
+ * {@link ShardFeed#deliver} drops what was already queued.
  */
 final class PollingShardReader implements ShardReader {
 
@@ -44,9 +46,12 @@ final class PollingShardReader implements ShardReader {
     private final KinesisSourceConfig config;
     private final ScheduledExecutorService pool;
     private final long firstDelayMs;
+    private final ReadPacing pacing;
     private volatile boolean stopped;
     private boolean trimChecked;
     private String iterator;
+    /** An iterator was obtained before: acquiring another is a re-acquisition. */
+    private boolean hadIterator;
     private int failures;
 
     /** @param firstDelayMs delay of the first step; see {@link #staggerMillis} */
@@ -58,6 +63,7 @@ final class PollingShardReader implements ShardReader {
         this.config = config;
         this.pool = pool;
         this.firstDelayMs = firstDelayMs;
+        this.pacing = new ReadPacing(config.maxReadShare());
     }
 
     /**
@@ -125,13 +131,26 @@ final class PollingShardReader implements ShardReader {
         GetRecordsResponse resp;
         try {
             if (iterator == null) {
+                if (!trimChecked && !hadIterator && feed.sequence() != null) {
+                    // A step of its own: the check is a GetRecords call, which the shard's pacing must count.
+                    return checkRetention();
+                }
+                if (hadIterator) {
+                    feed.iteratorReacquired();
+                }
                 iterator = acquireIterator();
                 if (iterator == null) {
                     return -1;
                 }
+                hadIterator = true;
             }
             String it = iterator;
             resp = kinesis.getRecords(b -> b.shardIterator(it).limit(config.maxRecordsPerCall()));
+        } catch (ResourceNotFoundException e) {
+            // Whichever call says so (the retention check, GetShardIterator, GetRecords): the shard expired past
+            // retention or the stream was deleted. Nothing is left to read, so it is skipped, not a failure.
+            feed.gone(e);
+            return -1;
         } catch (RuntimeException e) {
             return onFailure(e);
         }
@@ -150,29 +169,22 @@ final class PollingShardReader implements ShardReader {
         }
         boolean behind = resp.records().size() >= config.maxRecordsPerCall()
                 || (resp.millisBehindLatest() != null && resp.millisBehindLatest() > 0);
-        return behind ? KinesisSourceConfig.MIN_CALL_INTERVAL_MS : config.pollInterval().toMillis();
+        long paced = pacing.delayAfter(ReadPacing.bytesOf(resp.records()));
+        return behind ? paced : Math.max(paced, config.pollInterval().toMillis());
     }
 
-    /** An iterator at the feed's position, or at the start position when there is none; null when the shard is gone. */
+    /**
+     * An iterator at the feed's position, or at the start position when there is none (null if the service gave
+     * none). Throws ResourceNotFoundException when the shard is gone.
+     */
     private String acquireIterator() {
         if (feed.sequence() != null) {
-            if (!trimChecked) {
-                boolean trimmed = trimmed(feed.sequence());
-                // Only a completed check counts: a throttled one is retried with the next acquisition.
-                trimChecked = true;
-                if (trimmed) {
-                    return restartAtTrimHorizon(null);
-                }
-            }
             try {
                 return kinesis.getShardIterator(b -> b.streamName(spec.stream()).shardId(spec.shardId())
                         .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
                         .startingSequenceNumber(feed.sequence())).shardIterator();
             } catch (InvalidArgumentException e) {
                 return restartAtTrimHorizon(e);
-            } catch (ResourceNotFoundException e) {
-                feed.gone(e);
-                return null;
             }
         }
         GetShardIteratorRequest.Builder b = GetShardIteratorRequest.builder().streamName(spec.stream())
@@ -188,25 +200,30 @@ final class PollingShardReader implements ShardReader {
             default:
                 b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
         }
-        try {
-            String it = kinesis.getShardIterator(b.build()).shardIterator();
-            log.info("{}: shard {}/{} has no stored offset; starting at {}", feed.taskName(), spec.stream(),
-                    spec.shardId(), pos);
-            return it;
-        } catch (ResourceNotFoundException e) {
-            feed.gone(e);
-            return null;
-        }
+        String it = kinesis.getShardIterator(b.build()).shardIterator();
+        log.info("{}: shard {}/{} has no stored offset; starting at {}", feed.taskName(), spec.stream(),
+                spec.shardId(), pos);
+        return it;
     }
 
-    /** True when the oldest record still in the shard is newer than our position: data was trimmed. */
-    private boolean trimmed(String sequence) {
+    /**
+     * Checks the stored offset against the stream's retention, once, before the shard's first iterator (only a
+     * stored offset can be that old; later positions were just read): when the oldest record still held is newer
+     * than the position, records were trimmed and {@link ShardFeed#positionTrimmed} decides. Returns the pacing
+     * delay of its GetRecords call. A check that failed (throttled) is made again by the next step.
+     */
+    private long checkRetention() {
         String it = trimHorizonIterator();
         GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(it).limit(1));
-        if (r.records().isEmpty()) {
-            return false;
+        trimChecked = true;
+        if (!r.records().isEmpty()
+                && new BigInteger(r.records().get(0).sequenceNumber()).compareTo(new BigInteger(feed.sequence())) > 0) {
+            feed.positionTrimmed(null);
+            // A TRIM_HORIZON iterator, still valid: reading on from it (its first record again) saves a call.
+            iterator = it;
+            hadIterator = true;
         }
-        return new BigInteger(r.records().get(0).sequenceNumber()).compareTo(new BigInteger(sequence)) > 0;
+        return pacing.delayAfter(ReadPacing.bytesOf(r.records()));
     }
 
     private String restartAtTrimHorizon(RuntimeException cause) {
@@ -220,18 +237,18 @@ final class PollingShardReader implements ShardReader {
     }
 
     private long onFailure(RuntimeException e) {
-        // Whatever happened, the next call starts from a fresh iterator at the last queued record.
-        iterator = null;
         if (e instanceof ExpiredIteratorException) {
+            // The only failure that spends the iterator: the next call takes a fresh one at the last queued record.
+            iterator = null;
             log.info("{}: iterator of {}/{} expired; re-acquiring at sequence {}", feed.taskName(), spec.stream(),
                     spec.shardId(), feed.sequence());
-            return KinesisSourceConfig.MIN_CALL_INTERVAL_MS;
+            return pacing.callIntervalMs();
         }
         AwsErrors.Kind kind = AwsErrors.classify(e);
         if (kind == AwsErrors.Kind.FATAL) {
             throw e;
         }
-        long delay = Math.max(KinesisSourceConfig.MIN_CALL_INTERVAL_MS, BACKOFF.delayMillis(Math.min(failures, 20)));
+        long delay = Math.max(pacing.callIntervalMs(), BACKOFF.delayMillis(Math.min(failures, 20)));
         failures++;
         if (failures % 10 == 0) {
             log.warn("{}: {}/{} failed {} times in a row, latest: {}; retrying in {} ms", feed.taskName(),

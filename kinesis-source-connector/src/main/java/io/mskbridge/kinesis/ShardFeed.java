@@ -150,6 +150,11 @@ final class ShardFeed {
         return users.size();
     }
 
+    /** The reader replaced a spent iterator (one more GetShardIterator call on the shard). */
+    void iteratorReacquired() {
+        shared.metrics().iteratorReacquired(stats);
+    }
+
     /**
      * The position is older than the oldest record the stream still holds. With
      * {@code kinesis.on.trimmed.offset=fail} this throws; otherwise it forgets the position (the caller goes
@@ -178,13 +183,18 @@ final class ShardFeed {
         log.info("{}: shard {}/{} is closed and fully read (children {}); its finished marker is {}",
                 shared.taskName(), spec.stream(), spec.shardId(), children == null ? "unknown" : children,
                 markerQueued ? "on its last record" : "derived from the committed offset (last call returned no record)");
-        ended = true;
+        end();
     }
 
     /** The shard no longer exists (expired past retention, or the stream was deleted); the reader stops. */
     void gone(RuntimeException e) {
         log.warn("{}: shard {}/{} no longer exists (expired past retention or stream deleted): {}",
                 shared.taskName(), spec.stream(), spec.shardId(), AwsErrors.describe(e));
+        end();
+    }
+
+    private void end() {
+        shared.metrics().ended(stats);
         ended = true;
     }
 

@@ -1,6 +1,7 @@
 package io.mskbridge.kinesis;
 
 import java.math.BigInteger;
+import java.net.SocketException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
@@ -20,6 +22,7 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -48,7 +51,12 @@ final class FakeKinesis implements KinesisClient {
     final Map<String, FakeShard> shards = new LinkedHashMap<>();
     final Deque<Supplier<RuntimeException>> faults = new ArrayDeque<>();
     final AtomicInteger getRecordsCalls = new AtomicInteger();
+    final AtomicInteger getShardIteratorCalls = new AtomicInteger();
     volatile int pageSize = 1000;
+    volatile int listShardsPageSize = Integer.MAX_VALUE;
+    final AtomicInteger listShardsCalls = new AtomicInteger();
+    /** Runs at the start of every ListShards call (a test may make it slow). */
+    volatile Runnable beforeListShards = () -> { };
     private long seq = 1000;
 
     FakeKinesis(String stream) {
@@ -57,6 +65,18 @@ final class FakeKinesis implements KinesisClient {
 
     FakeShard shard(String id, String parent) {
         return shards.computeIfAbsent(id, k -> new FakeShard(id, parent));
+    }
+
+    /** The shard expires past retention: from now on every call on it answers ResourceNotFoundException. */
+    synchronized void expire(String shardId) {
+        shards.remove(shardId);
+    }
+
+    /** As Kinesis answers for a shard expired past retention (or a deleted stream). */
+    private RuntimeException notFound(String shardId) {
+        return ResourceNotFoundException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build())
+                .message("Shard " + shardId + " in stream " + stream + " does not exist").build();
     }
 
     synchronized Record put(String shardId, String key, byte[] data) {
@@ -92,6 +112,12 @@ final class FakeKinesis implements KinesisClient {
                 .message("boom").build();
     }
 
+    /** What the SDK throws when the connection is reset (TCP RST) mid-call. */
+    static RuntimeException connectionReset() {
+        return SdkClientException.builder().message("Unable to execute HTTP request: Connection reset")
+                .cause(new SocketException("Connection reset")).build();
+    }
+
     /** {@code rounds} times throttling, an expired iterator and a 5xx: every failure a reader must ride out. */
     static List<Supplier<RuntimeException>> retriableFaults(int rounds) {
         List<Supplier<RuntimeException>> out = new ArrayList<>();
@@ -104,7 +130,21 @@ final class FakeKinesis implements KinesisClient {
     }
 
     @Override
-    public synchronized ListShardsResponse listShards(ListShardsRequest request) {
+    public ListShardsResponse listShards(ListShardsRequest request) {
+        // Outside the lock, so a slow call blocks nothing else.
+        beforeListShards.run();
+        return listShardsPage(request);
+    }
+
+    /** Pages of {@link #listShardsPageSize} shards; the token is the index of the next page's first shard. */
+    private synchronized ListShardsResponse listShardsPage(ListShardsRequest request) {
+        listShardsCalls.incrementAndGet();
+        if ((request.nextToken() == null) == (request.streamName() == null)) {
+            // As Kinesis: a first call names the stream, a later one passes only the token.
+            throw InvalidArgumentException.builder().statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidArgumentException").build())
+                    .message("NextToken and StreamName cannot be provided together").build();
+        }
         List<Shard> out = new ArrayList<>();
         for (FakeShard s : shards.values()) {
             out.add(Shard.builder().shardId(s.id).parentShardId(s.parent)
@@ -113,17 +153,18 @@ final class FakeKinesis implements KinesisClient {
                             .endingSequenceNumber(s.closed ? "99999999999999999999999999999999999999999999" : null).build())
                     .build());
         }
-        return ListShardsResponse.builder().shards(out).build();
+        int from = request.nextToken() == null ? 0 : Integer.parseInt(request.nextToken());
+        int to = (int) Math.min(out.size(), (long) from + listShardsPageSize);
+        return ListShardsResponse.builder().shards(out.subList(from, to))
+                .nextToken(to < out.size() ? String.valueOf(to) : null).build();
     }
 
     @Override
     public synchronized GetShardIteratorResponse getShardIterator(GetShardIteratorRequest r) {
+        getShardIteratorCalls.incrementAndGet();
         FakeShard s = shards.get(r.shardId());
         if (s == null) {
-            // As Kinesis answers for a shard expired past retention.
-            throw ResourceNotFoundException.builder().statusCode(400)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build())
-                    .message("Shard " + r.shardId() + " in stream " + stream + " does not exist").build();
+            throw notFound(r.shardId());
         }
         int index;
         switch (r.shardIteratorType()) {
@@ -164,6 +205,9 @@ final class FakeKinesis implements KinesisClient {
         synchronized (this) {
             String[] p = r.shardIterator().split(":");
             FakeShard s = shards.get(p[0]);
+            if (s == null) {
+                throw notFound(p[0]);
+            }
             int from = Integer.parseInt(p[1]);
             int limit = Math.min(pageSize, r.limit() == null ? 10_000 : r.limit());
             int to = Math.min(s.records.size(), from + limit);
@@ -197,7 +241,10 @@ final class FakeKinesis implements KinesisClient {
         return "kinesis";
     }
 
+    volatile boolean closed;
+
     @Override
     public void close() {
+        closed = true;
     }
 }

@@ -8,6 +8,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.config.Config;
@@ -141,6 +144,65 @@ class KinesisSourceConnectorTest {
         }
         assertThat(connector.assignment()).extracting(ShardSpec::shardId).containsExactly("shardId-0", "shardId-1");
         assertThat(connector.assignment().get(1).fromTrimHorizon()).as("born while running").isTrue();
+    }
+
+    @Test
+    void shardsAreListedAcrossEveryPageOfListShards() {
+        for (int i = 0; i < 5; i++) {
+            kinesis.shard("shardId-" + i, null);
+        }
+        kinesis.listShardsPageSize = 2;
+        start();
+        assertThat(connector.assignment()).extracting(ShardSpec::shardId)
+                .containsExactly("shardId-0", "shardId-1", "shardId-2", "shardId-3", "shardId-4");
+        assertThat(kinesis.listShardsCalls.get()).as("three pages, the later ones by NextToken alone").isEqualTo(3);
+    }
+
+    /** Runs for {@code millis} whatever interrupts it, as an SDK call blocked on a socket read does. */
+    static void busyFor(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                // not answered, on purpose
+            }
+        }
+    }
+
+    @Test
+    void stopWaitsForTheDiscoveryUnderWayBeforeItReturns() throws Exception {
+        kinesis.shard("shardId-0", null);
+        start();
+        CountDownLatch inCall = new CountDownLatch(1);
+        AtomicBoolean callEnded = new AtomicBoolean();
+        kinesis.beforeListShards = () -> {
+            inCall.countDown();
+            busyFor(700);
+            callEnded.set(true);
+        };
+        assertThat(inCall.await(10, TimeUnit.SECONDS)).as("a discovery started").isTrue();
+        connector.stop();
+        connector = null;
+        // Only then may the connector close the client the discovery thread uses.
+        assertThat(callEnded).as("the ListShards call under way ended before stop() returned").isTrue();
+    }
+
+    @Test
+    void stopWaitsForTheDiscoveryOnlySoLong() throws Exception {
+        kinesis.shard("shardId-0", null);
+        start();
+        CountDownLatch inCall = new CountDownLatch(1);
+        kinesis.beforeListShards = () -> {
+            inCall.countDown();
+            busyFor(KinesisSourceConnector.DISCOVERY_STOP_WAIT_MS + 5_000);
+        };
+        assertThat(inCall.await(10, TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
+        connector.stop();
+        connector = null;
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+                .isBetween(KinesisSourceConnector.DISCOVERY_STOP_WAIT_MS - 100, KinesisSourceConnector.DISCOVERY_STOP_WAIT_MS + 2_000);
     }
 
     static Map<String, List<String>> errors(Config c) {

@@ -3,6 +3,7 @@ package io.mskbridge.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,10 +12,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import io.mskbridge.aws.AwsClientFactory;
 
 class KinesisSourceTaskTest {
 
@@ -297,9 +305,77 @@ class KinesisSourceTaskTest {
         assertThat(server.getAttribute(name, STREAM + ".shardId-0.records-read")).isEqualTo(10L);
         assertThat(server.getAttribute(name, STREAM + ".shardId-0.millis-behind-latest")).isEqualTo(0L);
         assertThat((Long) server.getAttribute(name, STREAM + ".shardId-0.bytes-read")).isPositive();
+        assertThat(server.getAttribute(name, "millis-behind-latest-max")).isEqualTo(0L);
+        assertThat((Long) server.getAttribute(name, "millis-since-last-successful-fetch")).isBetween(0L, 5_000L);
         task.stop();
         task = null;
         assertThat(server.isRegistered(name)).isFalse();
+    }
+
+    /** A worker's task context whose offset store cannot be read. */
+    static SourceTaskContext unreadableOffsets(Map<String, String> props) {
+        return new SourceTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return props;
+            }
+
+            @Override
+            public OffsetStorageReader offsetStorageReader() {
+                throw new ConnectException("offset store unavailable");
+            }
+        };
+    }
+
+    static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
+
+    @Test
+    void aStartThatThrowsReleasesTheClientAndTheMBean() {
+        kinesis.shard("shardId-0", null);
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        task = new KinesisSourceTask(c -> kinesis);
+        task.initialize(unreadableOffsets(p));
+        assertThatThrownBy(() -> task.start(p)).hasMessageContaining("offset store unavailable");
+        assertThat(kinesis.closed).as("client closed").isTrue();
+        assertThat(JMX.isRegistered(KinesisSourceTaskMetrics.objectName("unit", "0"))).as("MBean left").isFalse();
+        // Connect calls stop() after a failed start: nothing left to do, nothing thrown.
+        task.stop();
+    }
+
+    @Test
+    void aStartThatThrowsClosesTheAwsClientFactoryAndCredentialsItBuilt() {
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put("aws.endpoint.url", "http://127.0.0.1:9");
+        p.put("aws.credentials.provider", "default");
+        task = new KinesisSourceTask();
+        task.initialize(unreadableOffsets(p));
+        assertThatThrownBy(() -> task.start(p)).hasMessageContaining("offset store unavailable");
+        AwsClientFactory factory = task.awsClientFactory();
+        assertThat(factory).as("the task built its clients before it failed").isNotNull();
+        // A closed factory has closed every client it built and the credentials provider it made.
+        assertThatThrownBy(() -> factory.kinesis(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThat(JMX.isRegistered(KinesisSourceTaskMetrics.objectName("unit", "0"))).isFalse();
+    }
+
+    @Test
+    void stopOfAnEarlierIncarnationLeavesTheMBeanOfItsSuccessor() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.shard("shardId-1", null);
+        Map<String, String> one = props(STREAM + "/shardId-0//");
+        KinesisSourceTask earlier = new KinesisSourceTask(c -> kinesis);
+        earlier.initialize(new MapTaskContext(one, committed));
+        earlier.start(one);
+        ObjectName name = KinesisSourceTaskMetrics.objectName("unit", "0");
+        assertThat(JMX.getAttribute(name, "shards")).isEqualTo(1L);
+        // A restart in the same worker: the successor registers under the same name before the old task stops.
+        start(props(STREAM + "/shardId-0//," + STREAM + "/shardId-1//"));
+        earlier.stop();
+        assertThat(JMX.isRegistered(name)).isTrue();
+        assertThat(JMX.getAttribute(name, "shards")).as("the successor's").isEqualTo(2L);
+        task.stop();
+        task = null;
+        assertThat(JMX.isRegistered(name)).isFalse();
     }
 
     @Test

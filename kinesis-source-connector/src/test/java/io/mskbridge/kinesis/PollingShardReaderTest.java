@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -39,6 +40,8 @@ class PollingShardReaderTest {
     final Map<Map<String, Object>, Map<String, Object>> committed = new ConcurrentHashMap<>();
     final List<Throwable> reported = new CopyOnWriteArrayList<>();
     final ScheduledExecutorService pool = Executors.newSingleThreadScheduledExecutor();
+    /** The metrics' wall clock, moved by hand. */
+    final AtomicLong clock = new AtomicLong(1_000_000);
     FetchQueue queue;
     KinesisSourceTaskMetrics metrics;
     ShardFeed feed;
@@ -62,7 +65,7 @@ class PollingShardReaderTest {
     PollingShardReader reader(Map<String, String> props, ShardSpec spec, Offsets.Position stored) {
         KinesisSourceConfig config = new KinesisSourceConfig(props);
         queue = new FetchQueue(config.queueMaxRecords(), config.queueMaxBytes());
-        metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes);
+        metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes, clock::get);
         ShardFeed.Shared shared = new ShardFeed.Shared(TASK, config, queue, metrics, (s, e) -> reported.add(e));
         feed = new ShardFeed(shared, spec, stored, new RecordConverter(config.payloadFormat()),
                 new ParentGate(TASK, spec, kinesis, new MapTaskContext(props, committed), config.discoveryInterval()));
@@ -72,6 +75,16 @@ class PollingShardReaderTest {
 
     PollingShardReader reader(String shardId) {
         return reader(props(), new ShardSpec(STREAM, shardId, List.of(), false), null);
+    }
+
+    /** A reader of shardId-0 holding JSON records 0 to {@code records - 1}, served in pages, with these settings. */
+    PollingShardReader readerOfJson(int records, int pageSize, Map<String, String> settings) {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = pageSize;
+        putJson("shardId-0", 0, records);
+        Map<String, String> p = props();
+        p.putAll(settings);
+        return reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
     }
 
     /** Steps until the reader ends the shard or asks to wait for more than a fast re-call; the delays. */
@@ -140,7 +153,7 @@ class PollingShardReaderTest {
     }
 
     @Test
-    void throttlingExpiredIteratorsAndServerErrorsReacquireAtTheLastQueuedRecord() throws Exception {
+    void throttlingExpiredIteratorsAndServerErrorsNeitherLoseNorRepeat() throws Exception {
         kinesis.shard("shardId-0", null);
         kinesis.pageSize = 3;
         putJson("shardId-0", 0, 20);
@@ -148,7 +161,7 @@ class PollingShardReaderTest {
         Iterator<Supplier<RuntimeException>> faults = FakeKinesis.retriableFaults(3).iterator();
         PollingShardReader r = reader("shardId-0");
         List<SourceRecord> got = new ArrayList<>();
-        for (int i = 0; i < 100 && got.size() < 20; i++) {
+        for (int i = 0; i < 100 && (got.size() < 20 || faults.hasNext() || !kinesis.faults.isEmpty()); i++) {
             if (i % 2 == 1 && faults.hasNext()) {
                 kinesis.faults.add(faults.next());
             }
@@ -165,6 +178,70 @@ class PollingShardReaderTest {
     }
 
     @Test
+    void throttlingServerErrorsAndResetsKeepTheIteratorAndOnlyAnExpiredOneIsReacquired() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 2;
+        putJson("shardId-0", 0, 12);
+        PollingShardReader r = reader("shardId-0");
+        List<SourceRecord> got = new ArrayList<>();
+        r.fetchOnce();
+        got.addAll(queued());
+        for (Supplier<RuntimeException> fault : List.<Supplier<RuntimeException>>of(FakeKinesis::throttle,
+                FakeKinesis::serverError, FakeKinesis::connectionReset)) {
+            kinesis.faults.add(fault);
+            assertThat(r.fetchOnce()).as("backs off").isGreaterThanOrEqualTo(KinesisSourceConfig.MIN_CALL_INTERVAL_MS);
+            r.fetchOnce();
+            got.addAll(queued());
+        }
+        // The iterator is valid for 5 minutes; a failed call does not spend it (nor a GetShardIterator call).
+        assertThat(kinesis.getShardIteratorCalls.get()).as("GetShardIterator calls").isEqualTo(1);
+        assertThat(metrics.getAttribute("iterator-reacquisitions-total")).isEqualTo(0L);
+
+        kinesis.faults.add(FakeKinesis::expired);
+        for (int i = 0; i < 3; i++) {
+            r.fetchOnce();
+        }
+        got.addAll(queued());
+        assertThat(kinesis.getShardIteratorCalls.get()).isEqualTo(2);
+        assertThat(metrics.getAttribute("iterator-reacquisitions-total")).isEqualTo(1L);
+        assertThat(metrics.getAttribute(STREAM + ".shardId-0.iterator-reacquisitions")).isEqualTo(1L);
+        // The new iterator starts AT the last queued record, which is skipped: page [7, 8] gives 8 only.
+        assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactlyElementsOf(KinesisSourceTaskTest.ids(0, 11));
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void callsOnAShardAreSpacedByTheShareOfItsFiveCallsPerSecond() {
+        PollingShardReader r = readerOfJson(4, 2, Map.of(KinesisSourceConfig.MAX_READ_SHARE, "0.5",
+                KinesisSourceConfig.POLL_INTERVAL_MS, "200"));
+        assertThat(r.fetchOnce()).as("behind: 2.5 calls/s").isEqualTo(400L);
+        assertThat(r.fetchOnce()).as("caught up: the pacing is longer than the poll interval").isEqualTo(400L);
+        kinesis.faults.add(FakeKinesis::throttle);
+        assertThat(r.fetchOnce()).as("throttled: backoff, never faster than the pacing").isGreaterThanOrEqualTo(400L);
+        kinesis.faults.add(FakeKinesis::expired);
+        assertThat(r.fetchOnce()).isEqualTo(400L);
+    }
+
+    @Test
+    void bytesReadFromAShardArePaidForAtTheShareOfItsTwoMegabytesPerSecond() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 10;
+        for (int i = 0; i < 30; i++) {
+            kinesis.put("shardId-0", "k", new byte[100_000]);
+        }
+        // Each page: 10 x (100,000 data bytes + a 1-byte key) = 1,000,010 bytes.
+        PollingShardReader full = reader("shardId-0");
+        assertThat(full.fetchOnce()).as("at 2 MB/s").isEqualTo(501L);
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.MAX_READ_SHARE, "0.5");
+        p.put(KinesisSourceConfig.POLL_INTERVAL_MS, "1000");
+        PollingShardReader half = reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+        assertThat(half.fetchOnce()).as("at 1 MB/s").isEqualTo(1001L);
+        assertThat(half.fetchOnce()).isEqualTo(1001L);
+        assertThat(half.fetchOnce()).as("the last page: caught up, and still paid for").isEqualTo(1001L);
+    }
+
+    @Test
     void resumeFromAStoredOffsetSkipsTheDeliveredSubRecordsOfAnAggregate() throws Exception {
         kinesis.shard("shardId-0", null);
         byte[] agg = Base64.getDecoder().decode(DeaggregatorTest.fixtures().get(0).path("data").asText());
@@ -173,6 +250,10 @@ class PollingShardReaderTest {
         PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-0", List.of(), false),
                 new Offsets.Position(aggregate.sequenceNumber(), 2, false));
 
+        assertThat(r.fetchOnce()).as("the retention check, a paced step of its own")
+                .isEqualTo(KinesisSourceConfig.MIN_CALL_INTERVAL_MS);
+        assertThat(kinesis.getRecordsCalls.get()).isEqualTo(1);
+        assertThat(queue.size()).isZero();
         assertThat(r.fetchOnce()).isEqualTo(1500L);
         List<SourceRecord> got = queued();
         assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L, 50L);
@@ -201,8 +282,11 @@ class PollingShardReaderTest {
         PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-0", List.of(), false),
                 new Offsets.Position("1", 0, false));
         r.fetchOnce();
+        r.fetchOnce();
         assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(0L, 1L);
         assertThat(feed.sequence()).isEqualTo(sequences("shardId-0").get(1));
+        assertThat(kinesis.getShardIteratorCalls.get()).as("reads on with the check's TRIM_HORIZON iterator")
+                .isEqualTo(1);
     }
 
     @Test
@@ -228,19 +312,69 @@ class PollingShardReaderTest {
         assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(1L);
     }
 
+    /** A reader of five records in pages of three, with a queue bounded at two records. */
+    PollingShardReader readerWithAQueueOfTwo() {
+        return readerOfJson(5, 3, Map.of(KinesisSourceConfig.QUEUE_MAX_RECORDS, "2"));
+    }
+
+    @Test
+    void theTimeSinceTheLastSuccessfulFetchGrowsWhileThrottledOrHeldBackByAFullQueue() throws Exception {
+        PollingShardReader r = readerWithAQueueOfTwo();
+        clock.addAndGet(700);
+        r.fetchOnce();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("a partial page").isEqualTo(1000L);
+
+        clock.addAndGet(4000);
+        assertThat(r.fetchOnce()).as("the queue holds 3 of 2").isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(4000L);
+        queued();
+        kinesis.faults.add(FakeKinesis::throttle);
+        clock.addAndGet(1000);
+        r.fetchOnce();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).as("a failed call is no fetch")
+                .isEqualTo(5000L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("still the last answer").isEqualTo(1000L);
+
+        r.fetchOnce();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).isEqualTo(0L);
+    }
+
+    @Test
+    void theTimeSinceTheLastSuccessfulFetchOfAChildGrowsWhileItWaitsForItsParent() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.shard("shardId-1", "shardId-0");
+        kinesis.put("shardId-0", "k", json(0));
+        PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-1", List.of("shardId-0"), true), null);
+        clock.addAndGet(3000);
+        assertThat(r.fetchOnce()).as("parent not finished").isPositive();
+        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(3000L);
+        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("no answer yet").isEqualTo(-1L);
+    }
+
     @Test
     void aFullQueueDefersTheCall() throws Exception {
-        kinesis.shard("shardId-0", null);
-        kinesis.pageSize = 3;
-        putJson("shardId-0", 0, 5);
-        Map<String, String> p = props();
-        p.put(KinesisSourceConfig.QUEUE_MAX_RECORDS, "2");
-        PollingShardReader r = reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+        PollingShardReader r = readerWithAQueueOfTwo();
         assertThat(r.fetchOnce()).isEqualTo(KinesisSourceConfig.MIN_CALL_INTERVAL_MS);
         int calls = kinesis.getRecordsCalls.get();
         assertThat(r.fetchOnce()).isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
         assertThat(kinesis.getRecordsCalls.get()).isEqualTo(calls);
         assertThat(queued()).hasSize(3);
+        r.fetchOnce();
+        assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void aQueueFullInBytesDefersTheCall() throws Exception {
+        PollingShardReader r = readerOfJson(5, 3, Map.of(KinesisSourceConfig.QUEUE_MAX_BYTES, "250"));
+        r.fetchOnce();
+        assertThat(queue.size()).as("far below the record bound").isEqualTo(3);
+        assertThat(queue.bytes()).as("each record counts its data, key and overhead").isGreaterThanOrEqualTo(250);
+        int calls = kinesis.getRecordsCalls.get();
+        assertThat(r.fetchOnce()).isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
+        assertThat(kinesis.getRecordsCalls.get()).as("no call while full").isEqualTo(calls);
+        queued();
         r.fetchOnce();
         assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L);
     }
@@ -253,6 +387,54 @@ class PollingShardReaderTest {
         assertThat(feed.ended()).isTrue();
         assertThat(queue.size()).isZero();
         assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void aStoredOffsetOfAShardThatExpiredEndsItAtTheRetentionCheck() {
+        kinesis.shard("shardId-0", null);
+        Record stored = kinesis.put("shardId-0", "k", json(0));
+        kinesis.expire("shardId-0");
+        PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-0", List.of(), false),
+                new Offsets.Position(stored.sequenceNumber(), 0, false));
+        // The first call is GetShardIterator(TRIM_HORIZON) of the retention check: ResourceNotFound there too.
+        assertThat(r.fetchOnce()).isEqualTo(-1L);
+        assertThat(feed.ended()).isTrue();
+        assertThat(reported).isEmpty();
+    }
+
+    /** A reader that has read the first page (records 0 and 1) of a shard of four records. */
+    PollingShardReader readerAfterTheFirstPage() {
+        kinesis.shard("shardId-0", null);
+        kinesis.pageSize = 2;
+        putJson("shardId-0", 0, 4);
+        PollingShardReader r = reader("shardId-0");
+        r.fetchOnce();
+        return r;
+    }
+
+    /** The reader ended the shard as gone, after queueing the first page, and reported no failure. */
+    void assertGoneAfterTheFirstPage() throws InterruptedException {
+        assertThat(feed.ended()).isTrue();
+        assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(0L, 1L);
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void aShardThatExpiresWhileItIsReadEndsAtGetRecords() throws Exception {
+        PollingShardReader r = readerAfterTheFirstPage();
+        kinesis.expire("shardId-0");
+        assertThat(r.fetchOnce()).isEqualTo(-1L);
+        assertGoneAfterTheFirstPage();
+    }
+
+    @Test
+    void aShardThatExpiresBeforeAnIteratorIsReacquiredEndsThere() throws Exception {
+        PollingShardReader r = readerAfterTheFirstPage();
+        kinesis.faults.add(FakeKinesis::expired);
+        assertThat(r.fetchOnce()).isPositive();
+        kinesis.expire("shardId-0");
+        assertThat(r.fetchOnce()).as("GetShardIterator(AT_SEQUENCE_NUMBER) answers ResourceNotFound").isEqualTo(-1L);
+        assertGoneAfterTheFirstPage();
     }
 
     @Test

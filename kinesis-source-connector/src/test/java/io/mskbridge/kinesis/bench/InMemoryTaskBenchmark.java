@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Records/s of one task fed with recorded GetRecords responses held in memory (no network): 200-byte JSON
- * records, default fetch/queue settings, the 5 calls/s per shard limit included. Not part of the test run; args
+ * records, default fetch/queue settings, the per-shard pacing (5 calls/s, 2 MB/s) included. Not part of the test run; args
  * [shards] [recordsPerShard], run by the module's benchmarks profile (see the README):
  * {@code mvn -B -o -pl kinesis-source-connector -am -Pbenchmarks verify -DskipTests -DskipITs}.
  */
