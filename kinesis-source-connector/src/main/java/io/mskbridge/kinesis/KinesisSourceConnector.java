@@ -45,6 +45,11 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * {@code kinesis.shard.discovery.interval.ms} on a background thread, asking Connect to reconfigure the
  * tasks when the assignment changed (a split or merge added shards, a closed shard finished, a shard
  * expired). Offsets, task placement and rebalancing are Connect's.
+ *
+ * <p>{@code kinesis.position=LATEST} is resolved once, when the connector first starts, into an AT_TIMESTAMP
+ * of that moment, carried to the tasks in {@link KinesisSourceConfig#TASK_LATEST_MS} and stamped by them on
+ * every offset; a restarted connector takes it back from the committed offsets. So restarts and rebalances
+ * never move the start of a shard that has no offset yet, and a brand-new connector still starts at "now".
  */
 public class KinesisSourceConnector extends SourceConnector {
 
@@ -64,6 +69,8 @@ public class KinesisSourceConnector extends SourceConnector {
     private final Set<String> initialShards = new HashSet<>();
     /** Finished is forever: shards found finished are never probed again. */
     private final Set<String> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** With kinesis.position=LATEST: the moment LATEST was resolved to (epoch millis); otherwise null. */
+    private volatile Long latestMs;
 
     public KinesisSourceConnector() {
         this(null);
@@ -151,53 +158,168 @@ public class KinesisSourceConnector extends SourceConnector {
     /** The assignable shards, ordered by stream then shard id (stable, so unchanged sets compare equal). */
     List<ShardSpec> discover(boolean first) {
         OffsetStorageReader reader = context == null ? null : context().offsetStorageReader();
-        List<ShardSpec> out = new ArrayList<>();
+        Map<String, Map<String, Shard>> listed = new LinkedHashMap<>();
         for (String stream : config.streamNames()) {
-            Map<String, Shard> listed = listShards(stream);
-            if (first) {
-                listed.keySet().forEach(id -> initialShards.add(stream + "/" + id));
+            listed.put(stream, listShards(stream));
+        }
+        if (first) {
+            listed.forEach((stream, shards) -> shards.keySet().forEach(id -> initialShards.add(stream + "/" + id)));
+            if (config.position() == KinesisSourceConfig.Position.LATEST && latestMs == null) {
+                latestMs = resolveLatest(reader, listed);
             }
-            // Pass 1: which closed shards are finished (their children need not wait for them).
-            for (Shard s : listed.values()) {
-                String key = stream + "/" + s.shardId();
-                boolean closed = s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null;
-                if (closed && !finished.contains(key) && reader != null) {
-                    Offsets.Position committed = ShardProgress.committed(reader, stream, s.shardId());
-                    if (ShardProgress.finished(kinesis, stream, s.shardId(), committed)) {
-                        finished.add(key);
+        }
+        List<ShardSpec> out = new ArrayList<>();
+        listed.forEach((stream, shards) -> {
+            Lineage lineage = new Lineage(stream, shards, reader);
+            for (Shard s : shards.values()) {
+                if (!lineage.finished(s)) {
+                    out.add(lineage.spec(s));
+                }
+            }
+        });
+        out.sort(Comparator.comparing(ShardSpec::stream).thenComparing(ShardSpec::shardId));
+        return out;
+    }
+
+    /**
+     * The moment LATEST stands for: the one a previous run of this connector resolved and its tasks stamped on
+     * their offsets, else now. (Connect writes offsets only with records, so a connector restarted before any of
+     * its records was committed cannot know its earlier moment and takes now again.)
+     */
+    private long resolveLatest(OffsetStorageReader reader, Map<String, Map<String, Shard>> listed) {
+        Long earliest = null;
+        if (reader != null) {
+            List<Map<String, Object>> partitions = new ArrayList<>();
+            listed.forEach((stream, shards) -> shards.keySet().forEach(id -> partitions.add(Offsets.partition(stream, id))));
+            for (Map<String, Object> o : reader.offsets(partitions).values()) {
+                Offsets.Position p = Offsets.Position.from(o);
+                if (p != null && p.latestMs() != null && (earliest == null || p.latestMs() < earliest)) {
+                    earliest = p.latestMs();
+                }
+            }
+        }
+        if (earliest != null) {
+            log.info("Kinesis source {}: kinesis.position=LATEST stands for {}, as resolved by an earlier run (from "
+                    + "the committed offsets)", props.get("name"), java.time.Instant.ofEpochMilli(earliest));
+            return earliest;
+        }
+        long now = System.currentTimeMillis();
+        log.info("Kinesis source {}: kinesis.position=LATEST resolved to {}: shards without an offset start there, "
+                + "across restarts and rebalances", props.get("name"), java.time.Instant.ofEpochMilli(now));
+        return now;
+    }
+
+    /**
+     * One stream's listing during one discovery: where each shard starts, whether it is finished, and the
+     * parents a child must wait for. Memoized, since children ask about their parents.
+     */
+    private final class Lineage {
+        private final String stream;
+        private final Map<String, Shard> listed;
+        private final OffsetStorageReader reader;
+        private final Map<String, Offsets.Position> committed = new HashMap<>();
+        private final Map<String, Boolean> done = new HashMap<>();
+        private final Map<String, ShardSpec.Start> starts = new HashMap<>();
+
+        Lineage(String stream, Map<String, Shard> listed, OffsetStorageReader reader) {
+            this.stream = stream;
+            this.listed = listed;
+            this.reader = reader;
+        }
+
+        Offsets.Position committed(String shardId) {
+            if (reader == null) {
+                return null;
+            }
+            return committed.computeIfAbsent(shardId, id -> ShardProgress.committed(reader, stream, id));
+        }
+
+        /**
+         * The start of a shard without an offset: TRIM_HORIZON when it was born after the connector's start
+         * point (a parent was or will be read, so the parent closed after that point; or it appeared while the
+         * connector ran), since then all of it is to be read; otherwise the configured start (TRIM_HORIZON, or
+         * the AT_TIMESTAMP of kinesis.position.timestamp or of resolved LATEST), which children inherit.
+         */
+        ShardSpec.Start start(Shard s) {
+            ShardSpec.Start known = starts.get(s.shardId());
+            if (known != null) {
+                return known;
+            }
+            ShardSpec.Start configured = config.start(latestMs);
+            if (configured.equals(ShardSpec.Start.TRIM_HORIZON)) {
+                return configured;
+            }
+            boolean bornAfter = !initialShards.contains(stream + "/" + s.shardId());
+            for (String p : parents(s)) {
+                Shard parent = listed.get(p);
+                if (committed(p) != null || (parent != null && !finished(parent))) {
+                    bornAfter = true;
+                }
+            }
+            ShardSpec.Start start = bornAfter ? ShardSpec.Start.TRIM_HORIZON : configured;
+            starts.put(s.shardId(), start);
+            return start;
+        }
+
+        /** Closed, and nothing in it from its start on is left undelivered (see {@link ShardProgress}). */
+        boolean finished(Shard s) {
+            String key = stream + "/" + s.shardId();
+            if (finished.contains(key)) {
+                return true;
+            }
+            Boolean known = done.get(s.shardId());
+            if (known != null) {
+                return known;
+            }
+            boolean closed = s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null;
+            boolean result = false;
+            if (closed && reader != null) {
+                Offsets.Position c = committed(s.shardId());
+                ShardSpec self = spec(s, List.of());
+                result = ShardProgress.finished(kinesis, self, c);
+                if (result) {
+                    finished.add(key);
+                    if (c == null) {
+                        log.info("Kinesis source {}: closed shard {} holds nothing at or after its start ({}); "
+                                + "skipped, its children need not wait for it", props.get("name"), key, self.start());
+                    } else {
                         log.info("Kinesis source {}: closed shard {} is finished (all its records committed)",
                                 props.get("name"), key);
                     }
                 }
             }
-            // Pass 2: the assignable set, each child with the parents it must still wait for.
-            for (Shard s : listed.values()) {
-                String key = stream + "/" + s.shardId();
-                if (finished.contains(key)) {
-                    continue;
-                }
-                List<String> parents = new ArrayList<>();
-                boolean lineageRead = false;
-                for (String p : new String[] {s.parentShardId(), s.adjacentParentShardId()}) {
-                    if (p == null) {
-                        continue;
-                    }
-                    String pk = stream + "/" + p;
-                    if (listed.containsKey(p) && !finished.contains(pk)) {
-                        parents.add(p);
-                    }
-                    if (finished.contains(pk) || (reader != null
-                            && ShardProgress.committed(reader, stream, p) != null)) {
-                        lineageRead = true;
-                    }
-                }
-                boolean bornWhileRunning = !initialShards.contains(key);
-                out.add(new ShardSpec(stream, s.shardId(), parents,
-                        !parents.isEmpty() || lineageRead || bornWhileRunning));
-            }
+            done.put(s.shardId(), result);
+            return result;
         }
-        out.sort(Comparator.comparing(ShardSpec::stream).thenComparing(ShardSpec::shardId));
-        return out;
+
+        /** The assignment entry of a shard: its unfinished listed parents are what a task waits for. */
+        ShardSpec spec(Shard s) {
+            List<ShardSpec> parents = new ArrayList<>();
+            for (String p : parents(s)) {
+                Shard parent = listed.get(p);
+                if (parent != null && !finished(parent)) {
+                    parents.add(spec(parent, List.of()));
+                }
+            }
+            return spec(s, parents);
+        }
+
+        private ShardSpec spec(Shard s, List<ShardSpec> parents) {
+            ShardSpec.HashRange range = s.hashKeyRange() == null ? null
+                    : ShardSpec.HashRange.of(s.hashKeyRange().startingHashKey(), s.hashKeyRange().endingHashKey());
+            return new ShardSpec(stream, s.shardId(), start(s), range, parents);
+        }
+
+        private List<String> parents(Shard s) {
+            List<String> out = new ArrayList<>(2);
+            if (s.parentShardId() != null) {
+                out.add(s.parentShardId());
+            }
+            if (s.adjacentParentShardId() != null) {
+                out.add(s.adjacentParentShardId());
+            }
+            return out;
+        }
     }
 
     private Map<String, Shard> listShards(String stream) {
@@ -226,6 +348,9 @@ public class KinesisSourceConnector extends SourceConnector {
             Map<String, String> c = new HashMap<>(props);
             c.put(KinesisSourceConfig.TASK_SHARDS, ShardSpec.encodeAll(groups.get(i)));
             c.put(KinesisSourceConfig.TASK_ID, String.valueOf(i));
+            if (latestMs != null) {
+                c.put(KinesisSourceConfig.TASK_LATEST_MS, String.valueOf(latestMs));
+            }
             configs.add(c);
         }
         log.info("Kinesis source {}: {} shard(s) over {} task(s) (tasks.max={})", props.get("name"), shards.size(),

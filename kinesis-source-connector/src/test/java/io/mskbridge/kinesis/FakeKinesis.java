@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -29,14 +30,27 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
-/** In-memory Kinesis for unit tests: shards of records, index-based iterators, injectable faults. */
+/** In-memory Kinesis for unit tests: shards of records, index-based iterators (all types), injectable faults. */
 final class FakeKinesis implements KinesisClient {
+
+    /** The whole hash key space, 0 to 2^128 - 1. */
+    static final BigInteger MAX_HASH_KEY = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
 
     static final class FakeShard {
         final String id;
         final String parent;
+        volatile String adjacentParent;
+        volatile BigInteger firstHashKey = BigInteger.ZERO;
+        volatile BigInteger lastHashKey = MAX_HASH_KEY;
         final List<Record> records = new ArrayList<>();
         volatile boolean closed;
+
+        /** Sets the shard's hash key range. */
+        FakeShard range(BigInteger first, BigInteger last) {
+            firstHashKey = first;
+            lastHashKey = last;
+            return this;
+        }
 
         FakeShard(String id, String parent) {
             this.id = id;
@@ -49,6 +63,8 @@ final class FakeKinesis implements KinesisClient {
     final Deque<Supplier<RuntimeException>> faults = new ArrayDeque<>();
     final AtomicInteger getRecordsCalls = new AtomicInteger();
     volatile int pageSize = 1000;
+    /** Arrival time of the records put from now on. */
+    volatile LongSupplier clock = System::currentTimeMillis;
     private long seq = 1000;
 
     FakeKinesis(String stream) {
@@ -61,7 +77,7 @@ final class FakeKinesis implements KinesisClient {
 
     synchronized Record put(String shardId, String key, byte[] data) {
         Record r = Record.builder().sequenceNumber(String.format("4960%040d", seq++)).partitionKey(key)
-                .data(SdkBytes.fromByteArray(data)).approximateArrivalTimestamp(Instant.ofEpochMilli(1_700_000_000_000L + seq))
+                .data(SdkBytes.fromByteArray(data)).approximateArrivalTimestamp(Instant.ofEpochMilli(clock.getAsLong()))
                 .build();
         shards.get(shardId).records.add(r);
         return r;
@@ -107,8 +123,9 @@ final class FakeKinesis implements KinesisClient {
     public synchronized ListShardsResponse listShards(ListShardsRequest request) {
         List<Shard> out = new ArrayList<>();
         for (FakeShard s : shards.values()) {
-            out.add(Shard.builder().shardId(s.id).parentShardId(s.parent)
-                    .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey("1").build())
+            out.add(Shard.builder().shardId(s.id).parentShardId(s.parent).adjacentParentShardId(s.adjacentParent)
+                    .hashKeyRange(HashKeyRange.builder().startingHashKey(s.firstHashKey.toString())
+                            .endingHashKey(s.lastHashKey.toString()).build())
                     .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("0")
                             .endingSequenceNumber(s.closed ? "99999999999999999999999999999999999999999999" : null).build())
                     .build());
@@ -132,6 +149,15 @@ final class FakeKinesis implements KinesisClient {
                 break;
             case LATEST:
                 index = s.records.size();
+                break;
+            case AT_TIMESTAMP:
+                index = s.records.size();
+                for (int i = 0; i < s.records.size(); i++) {
+                    if (!s.records.get(i).approximateArrivalTimestamp().isBefore(r.timestamp())) {
+                        index = i;
+                        break;
+                    }
+                }
                 break;
             case AT_SEQUENCE_NUMBER:
             case AFTER_SEQUENCE_NUMBER:

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
@@ -21,12 +22,14 @@ import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 class KinesisSourceConnectorTest {
 
     static final String STREAM = "orders-dev";
     final FakeKinesis kinesis = new FakeKinesis(STREAM);
-    final Map<Map<String, Object>, Map<String, Object>> committed = new HashMap<>();
+    final Map<Map<String, Object>, Map<String, Object>> committed = new ConcurrentHashMap<>();
     final AtomicInteger reconfigurations = new AtomicInteger();
     KinesisSourceConnector connector;
 
@@ -47,6 +50,10 @@ class KinesisSourceConnectorTest {
     }
 
     void start() {
+        start(props());
+    }
+
+    void start(Map<String, String> props) {
         connector = new KinesisSourceConnector(c -> kinesis);
         connector.initialize(new SourceConnectorContext() {
             @Override
@@ -61,22 +68,25 @@ class KinesisSourceConnectorTest {
 
             @Override
             public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        synchronized (committed) {
-                            return committed.get(new HashMap<String, Object>(partition));
-                        }
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                        throw new UnsupportedOperationException();
-                    }
-                };
+                return MapTaskContext.reader(committed);
             }
         });
-        connector.start(props());
+        connector.start(props);
+    }
+
+    void commit(String shardId, Record last, Long latestMs) {
+        committed.put(Offsets.partition(STREAM, shardId), Offsets.offset(last.sequenceNumber(), 0, false, latestMs));
+    }
+
+    void awaitDiscoveries(int n) throws InterruptedException {
+        // Discovery runs every second (props()); give it n rounds.
+        Thread.sleep(n * 1000L + 500);
+    }
+
+    static Map<String, ShardSpec> byId(List<ShardSpec> specs) {
+        Map<String, ShardSpec> m = new HashMap<>();
+        specs.forEach(s -> m.put(s.shardId(), s));
+        return m;
     }
 
     static List<String> shardsOf(List<Map<String, String>> configs) {
@@ -105,20 +115,17 @@ class KinesisSourceConnectorTest {
     @Test
     void childrenListTheirUnfinishedParentsAndFinishedParentsDropOut() throws Exception {
         kinesis.shard("shardId-0", null);
-        kinesis.put("shardId-0", "k", new byte[] {1});
+        Record parentLast = kinesis.put("shardId-0", "k", new byte[] {1});
         kinesis.shards.get("shardId-0").closed = true;
         kinesis.shard("shardId-1", "shardId-0");
         start();
         List<ShardSpec> a = connector.assignment();
         assertThat(a).extracting(ShardSpec::shardId).containsExactly("shardId-0", "shardId-1");
-        assertThat(a.get(1).parents()).containsExactly("shardId-0");
-        assertThat(a.get(1).fromTrimHorizon()).isTrue();
+        assertThat(a.get(1).parentIds()).containsExactly("shardId-0");
+        assertThat(a.get(1).start()).isEqualTo(ShardSpec.Start.TRIM_HORIZON);
 
         // The parent's last record is committed: the next discovery drops it and asks for new task configs.
-        synchronized (committed) {
-            committed.put(Offsets.partition(STREAM, "shardId-0"),
-                    Offsets.offset(kinesis.shards.get("shardId-0").records.get(0).sequenceNumber(), 0, false));
-        }
+        commit("shardId-0", parentLast, null);
         long deadline = System.currentTimeMillis() + 10_000;
         while (reconfigurations.get() == 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
@@ -131,6 +138,117 @@ class KinesisSourceConnectorTest {
     }
 
     @Test
+    void underLatestAClosedShardWithNothingAfterTheStartIsSkippedAndItsChildrenStartThere() {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", new byte[] {1});
+        kinesis.shards.get("shardId-0").closed = true;
+        kinesis.shard("shardId-1", "shardId-0");
+        kinesis.shard("shardId-2", "shardId-0");
+        kinesis.put("shardId-1", "k", new byte[] {2});
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.POSITION, "LATEST");
+        long before = System.currentTimeMillis();
+        start(p);
+        long after = System.currentTimeMillis();
+
+        List<ShardSpec> a = connector.assignment();
+        assertThat(a).extracting(ShardSpec::shardId).containsExactly("shardId-1", "shardId-2");
+        assertThat(a).allSatisfy(s -> {
+            assertThat(s.parents()).as("the parent closed before the start: nothing to wait for").isEmpty();
+            assertThat(s.start().type()).isEqualTo(ShardIteratorType.AT_TIMESTAMP);
+            assertThat(s.start().timestamp().toEpochMilli()).isBetween(before, after);
+        });
+        List<Map<String, String>> configs = connector.taskConfigs(2);
+        assertThat(configs).allSatisfy(c -> assertThat(c.get(KinesisSourceConfig.TASK_LATEST_MS))
+                .isEqualTo(String.valueOf(a.get(0).start().timestamp().toEpochMilli())));
+    }
+
+    @Test
+    void underLatestAShardThatClosedAfterTheStartIsReadAndItsChildrenWaitAndStartAtTrimHorizon() throws Exception {
+        kinesis.shard("shardId-0", null);
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.POSITION, "LATEST");
+        start(p);
+        Thread.sleep(5);
+        kinesis.put("shardId-0", "k", new byte[] {1});
+        kinesis.shards.get("shardId-0").closed = true;
+        kinesis.shard("shardId-1", "shardId-0");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (reconfigurations.get() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        Map<String, ShardSpec> a = byId(connector.assignment());
+        assertThat(a).containsOnlyKeys("shardId-0", "shardId-1");
+        assertThat(a.get("shardId-0").start().type()).isEqualTo(ShardIteratorType.AT_TIMESTAMP);
+        assertThat(a.get("shardId-1").parents()).singleElement()
+                .isEqualTo(new ShardSpec(STREAM, "shardId-0", a.get("shardId-0").start(), a.get("shardId-0").range(),
+                        List.of()));
+        assertThat(a.get("shardId-1").start()).as("born after the start point").isEqualTo(ShardSpec.Start.TRIM_HORIZON);
+    }
+
+    @Test
+    void latestIsResolvedOnceAndARestartedConnectorTakesItBackFromTheOffsets() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.shard("shardId-1", null);
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.POSITION, "LATEST");
+        start(p);
+        String resolved = connector.taskConfigs(2).get(0).get(KinesisSourceConfig.TASK_LATEST_MS);
+        assertThat(resolved).isNotNull();
+        connector.stop();
+
+        // Shard 0 delivered a record (its offset carries the moment); shard 1 has no offset yet.
+        Thread.sleep(20);
+        commit("shardId-0", kinesis.put("shardId-0", "k", new byte[] {1}), Long.valueOf(resolved));
+        start(p);
+        List<Map<String, String>> configs = connector.taskConfigs(2);
+        assertThat(configs).allSatisfy(c -> assertThat(c.get(KinesisSourceConfig.TASK_LATEST_MS)).isEqualTo(resolved));
+        assertThat(byId(connector.assignment()).get("shardId-1").start().timestamp().toEpochMilli())
+                .isEqualTo(Long.parseLong(resolved));
+        connector.stop();
+
+        // A brand-new connector (no offsets) starts at its own "now".
+        committed.clear();
+        start(p);
+        assertThat(Long.parseLong(connector.taskConfigs(2).get(0).get(KinesisSourceConfig.TASK_LATEST_MS)))
+                .isGreaterThan(Long.parseLong(resolved));
+    }
+
+    @Test
+    void underAtTimestampShardsClosedBeforeItAreSkippedAndChildrenInheritIt() {
+        long t0 = 1_750_000_000_000L;
+        AtomicLong clock = new AtomicLong(t0);
+        kinesis.clock = clock::get;
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", new byte[] {1});
+        clock.set(t0 + 1000);
+        kinesis.put("shardId-0", "k", new byte[] {2});
+        kinesis.shards.get("shardId-0").closed = true;
+        kinesis.shard("shardId-1", "shardId-0");
+        clock.set(t0 + 2000);
+        kinesis.put("shardId-1", "k", new byte[] {3});
+
+        // The timestamp falls between the parent's records: the parent is read from it, the child after it.
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.POSITION, "AT_TIMESTAMP");
+        p.put(KinesisSourceConfig.POSITION_TIMESTAMP, java.time.Instant.ofEpochMilli(t0 + 500).toString());
+        start(p);
+        Map<String, ShardSpec> a = byId(connector.assignment());
+        assertThat(a).containsOnlyKeys("shardId-0", "shardId-1");
+        assertThat(a.get("shardId-0").start()).isEqualTo(ShardSpec.Start.atTimestamp(java.time.Instant.ofEpochMilli(t0 + 500)));
+        assertThat(a.get("shardId-1").parentIds()).containsExactly("shardId-0");
+        connector.stop();
+
+        // The timestamp is after the parent's last record: the parent is skipped, the child starts at the timestamp.
+        p.put(KinesisSourceConfig.POSITION_TIMESTAMP, java.time.Instant.ofEpochMilli(t0 + 1500).toString());
+        start(p);
+        a = byId(connector.assignment());
+        assertThat(a).containsOnlyKeys("shardId-1");
+        assertThat(a.get("shardId-1").parents()).isEmpty();
+        assertThat(a.get("shardId-1").start()).isEqualTo(ShardSpec.Start.atTimestamp(java.time.Instant.ofEpochMilli(t0 + 1500)));
+    }
+
+    @Test
     void newShardsTriggerReconfiguration() throws Exception {
         kinesis.shard("shardId-0", null);
         start();
@@ -140,7 +258,7 @@ class KinesisSourceConnectorTest {
             Thread.sleep(100);
         }
         assertThat(connector.assignment()).extracting(ShardSpec::shardId).containsExactly("shardId-0", "shardId-1");
-        assertThat(connector.assignment().get(1).fromTrimHorizon()).as("born while running").isTrue();
+        assertThat(connector.assignment().get(1).start()).as("born while running").isEqualTo(ShardSpec.Start.TRIM_HORIZON);
     }
 
     static Map<String, List<String>> errors(Config c) {
