@@ -194,6 +194,11 @@ public class KinesisSourceConfig extends AbstractConfig {
         return s == null ? null : Instant.parse(s.trim());
     }
 
+    /** The connector's name (Connect puts it into connector and task configs), or null. */
+    public String connectorName() {
+        return originalsStrings().get("name");
+    }
+
     /** In a task config: the moment the connector resolved LATEST to ({@link #TASK_LATEST_MS}), or null. */
     public Long latestMillis() {
         String s = originalsStrings().get(TASK_LATEST_MS);

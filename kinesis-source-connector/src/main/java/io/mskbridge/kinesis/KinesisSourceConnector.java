@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.apache.kafka.common.config.Config;
@@ -42,9 +44,14 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * Kinesis Data Streams → Kafka. Lists the shards of the configured streams (ListShards, paginated), assigns
  * the open shards and the closed shards that are not finished yet to {@code min(tasks.max, shards)} tasks
  * with {@link ConnectorUtils#groupPartitions}, and re-lists them every
- * {@code kinesis.shard.discovery.interval.ms} on a background thread, asking Connect to reconfigure the
- * tasks when the assignment changed (a split or merge added shards, a closed shard finished, a shard
- * expired). Offsets, task placement and rebalancing are Connect's.
+ * {@code kinesis.shard.discovery.interval.ms} on a background thread (and at once when a task in this JVM
+ * reads a shard to its end, see {@link ReshardSignal}), asking Connect to reconfigure the tasks when a shard
+ * appeared that no task reads (a split or merge). Offsets, task placement and rebalancing are Connect's.
+ *
+ * <p>Connect compares the task configs it gets with the ones it has and, when any differs, stops and restarts
+ * every task of the connector. So a parent that finished or a shard that expired does not change the task
+ * configs: the tasks see that themselves (from offsets, or by reading nothing more). They drop out with the
+ * next change that has to restart the tasks anyway.
  *
  * <p>{@code kinesis.position=LATEST} is resolved once, when the connector first starts, into an AT_TIMESTAMP
  * of that moment, carried to the tasks in {@link KinesisSourceConfig#TASK_LATEST_MS} and stamped by them on
@@ -64,6 +71,7 @@ public class KinesisSourceConnector extends SourceConnector {
     private AwsClientFactory aws;
     private KinesisClient kinesis;
     private ScheduledExecutorService discovery;
+    /** What the tasks were last given (see the class comment for why finished shards stay in it). */
     private volatile List<ShardSpec> assignment = List.of();
     /** Shards of the first listing: only shards appearing later are known to be children born while we ran. */
     private final Set<String> initialShards = new HashSet<>();
@@ -71,6 +79,8 @@ public class KinesisSourceConnector extends SourceConnector {
     private final Set<String> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** With kinesis.position=LATEST: the moment LATEST was resolved to (epoch millis); otherwise null. */
     private volatile Long latestMs;
+    private final AtomicBoolean listingRequested = new AtomicBoolean();
+    private final Runnable listShardsNow = this::listShardsNow;
 
     public KinesisSourceConnector() {
         this(null);
@@ -125,24 +135,43 @@ public class KinesisSourceConnector extends SourceConnector {
         });
         long every = config.discoveryInterval().toMillis();
         discovery.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
+        ReshardSignal.register(props.get("name"), listShardsNow);
+    }
+
+    /** Runs a discovery now, on the discovery thread (never two at once), unless one is already pending. */
+    private void listShardsNow() {
+        if (listingRequested.compareAndSet(false, true)) {
+            try {
+                discovery.execute(() -> {
+                    listingRequested.set(false);
+                    rediscover();
+                });
+            } catch (RejectedExecutionException e) {
+                // Stopping.
+                listingRequested.set(false);
+            }
+        }
     }
 
     private void rediscover() {
         try {
             List<ShardSpec> next = discover(false);
             List<ShardSpec> prev = assignment;
-            if (!next.equals(prev)) {
-                Set<String> before = keys(prev);
-                Set<String> after = keys(next);
-                Set<String> added = new HashSet<>(after);
-                added.removeAll(before);
-                Set<String> removed = new HashSet<>(before);
-                removed.removeAll(after);
-                log.info("Kinesis source {}: shards changed (resharding or finished shards): added {}, removed {}, "
-                        + "now {} assignable; reconfiguring tasks", props.get("name"), added, removed, next.size());
-                assignment = next;
-                context.requestTaskReconfiguration();
+            Set<String> added = keys(next);
+            added.removeAll(keys(prev));
+            Set<String> gone = keys(prev);
+            gone.removeAll(keys(next));
+            if (added.isEmpty()) {
+                if (!gone.isEmpty() && log.isDebugEnabled()) {
+                    log.debug("Kinesis source {}: {} finished or expired, kept in the task configs until the next "
+                            + "change (a change restarts every task)", props.get("name"), gone);
+                }
+                return;
             }
+            log.info("Kinesis source {}: new shards (resharding) {}; finished or expired {}; now {} assignable; "
+                    + "reconfiguring tasks", props.get("name"), added, gone, next.size());
+            assignment = next;
+            context.requestTaskReconfiguration();
         } catch (RuntimeException e) {
             log.warn("Kinesis source {}: shard discovery failed, will retry: {}", props.get("name"),
                     AwsErrors.describe(e));
@@ -360,6 +389,9 @@ public class KinesisSourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
+        if (props != null) {
+            ReshardSignal.unregister(props.get("name"), listShardsNow);
+        }
         if (discovery != null) {
             discovery.shutdownNow();
         }

@@ -187,9 +187,14 @@ final class ShardFeed {
      * @param markerQueued   the last delivery queued records, so the last one carries the {@code finished} flag
      */
     void closed(List<String> children, boolean markerQueued) {
-        log.info("{}: shard {}/{} is closed and fully read (children {}); its finished marker is {}",
+        // The children need not wait for the next shard discovery to be assigned (when the connector is here).
+        boolean asked = children != null && !children.isEmpty()
+                && ReshardSignal.shardEnded(shared.config().connectorName());
+        log.info("{}: shard {}/{} is closed and fully read (children {}); its finished marker is {}; {}",
                 shared.taskName(), spec.stream(), spec.shardId(), children == null ? "unknown" : children,
-                markerQueued ? "on its last record" : "derived from the committed offset (last call returned no record)");
+                markerQueued ? "on its last record" : "derived from the committed offset (last call returned no record)",
+                asked ? "the connector lists the shards now"
+                        : "children not yet assigned wait for the connector's next shard discovery");
         ended = true;
     }
 

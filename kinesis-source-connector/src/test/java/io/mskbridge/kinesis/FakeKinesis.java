@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -30,7 +31,10 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
-/** In-memory Kinesis for unit tests: shards of records, index-based iterators (all types), injectable faults. */
+/**
+ * In-memory Kinesis for unit tests: shards of records, index-based iterators (all types), ChildShards at the end
+ * of a closed shard, injectable faults.
+ */
 final class FakeKinesis implements KinesisClient {
 
     /** The whole hash key space, 0 to 2^128 - 1. */
@@ -196,8 +200,18 @@ final class FakeKinesis implements KinesisClient {
             List<Record> page = new ArrayList<>(s.records.subList(from, to));
             boolean end = to >= s.records.size();
             String next = end && s.closed ? null : s.id + ":" + to;
-            return GetRecordsResponse.builder().records(page).nextShardIterator(next)
-                    .millisBehindLatest(end ? 0L : 1000L).build();
+            GetRecordsResponse.Builder b = GetRecordsResponse.builder().records(page).nextShardIterator(next)
+                    .millisBehindLatest(end ? 0L : 1000L);
+            if (next == null) {
+                List<ChildShard> children = new ArrayList<>();
+                for (FakeShard c : shards.values()) {
+                    if (s.id.equals(c.parent) || s.id.equals(c.adjacentParent)) {
+                        children.add(ChildShard.builder().shardId(c.id).parentShards(c.parent).build());
+                    }
+                }
+                b.childShards(children);
+            }
+            return b.build();
         }
     }
 

@@ -113,28 +113,68 @@ class KinesisSourceConnectorTest {
     }
 
     @Test
-    void childrenListTheirUnfinishedParentsAndFinishedParentsDropOut() throws Exception {
+    void aFinishedParentLeavesTheTaskConfigsAloneUntilNewShardsAppear() throws Exception {
         kinesis.shard("shardId-0", null);
         Record parentLast = kinesis.put("shardId-0", "k", new byte[] {1});
         kinesis.shards.get("shardId-0").closed = true;
         kinesis.shard("shardId-1", "shardId-0");
+        kinesis.put("shardId-1", "k", new byte[] {2});
         start();
         List<ShardSpec> a = connector.assignment();
         assertThat(a).extracting(ShardSpec::shardId).containsExactly("shardId-0", "shardId-1");
         assertThat(a.get(1).parentIds()).containsExactly("shardId-0");
         assertThat(a.get(1).start()).isEqualTo(ShardSpec.Start.TRIM_HORIZON);
+        List<Map<String, String>> before = connector.taskConfigs(2);
 
-        // The parent's last record is committed: the next discovery drops it and asks for new task configs.
+        // The parent's last record is committed. The child's task sees that itself; new task configs would only
+        // make Connect stop and restart every task of the connector.
         commit("shardId-0", parentLast, null);
+        awaitDiscoveries(2);
+        assertThat(reconfigurations.get()).as("requestTaskReconfiguration() calls").isZero();
+        assertThat(connector.taskConfigs(2)).isEqualTo(before);
+
+        // A split of the child must be assigned: now the finished parent drops out as well.
+        kinesis.shards.get("shardId-1").closed = true;
+        kinesis.shard("shardId-2", "shardId-1");
+        kinesis.shard("shardId-3", "shardId-1");
         long deadline = System.currentTimeMillis() + 10_000;
         while (reconfigurations.get() == 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
         assertThat(reconfigurations.get()).isEqualTo(1);
-        assertThat(connector.assignment()).singleElement().satisfies(s -> {
-            assertThat(s.shardId()).isEqualTo("shardId-1");
-            assertThat(s.parents()).isEmpty();
-        });
+        assertThat(connector.assignment()).extracting(ShardSpec::shardId)
+                .containsExactly("shardId-1", "shardId-2", "shardId-3");
+        assertThat(connector.assignment().get(1).parentIds()).containsExactly("shardId-1");
+    }
+
+    @Test
+    void aTaskThatReadsAShardToItsEndHasTheChildrenAssignedWithoutWaitingForTheDiscoveryInterval()
+            throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", new byte[] {1});
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.DISCOVERY_INTERVAL_MS, "600000");
+        start(p);
+        Map<String, String> taskConfig = connector.taskConfigs(1).get(0);
+        // A split: the parent closes, the children appear; the connector lists shards only every ten minutes.
+        kinesis.shards.get("shardId-0").closed = true;
+        kinesis.shard("shardId-1", "shardId-0");
+        kinesis.shard("shardId-2", "shardId-0");
+
+        KinesisSourceTask task = new KinesisSourceTask(c -> kinesis);
+        task.initialize(new MapTaskContext(taskConfig, new ConcurrentHashMap<>()));
+        task.start(taskConfig);
+        try {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (reconfigurations.get() == 0 && System.currentTimeMillis() < deadline) {
+                task.poll();
+            }
+        } finally {
+            task.stop();
+        }
+        assertThat(reconfigurations.get()).as("reconfigured once the task met the shard's end").isEqualTo(1);
+        assertThat(connector.assignment()).extracting(ShardSpec::shardId)
+                .containsExactly("shardId-0", "shardId-1", "shardId-2");
     }
 
     @Test
