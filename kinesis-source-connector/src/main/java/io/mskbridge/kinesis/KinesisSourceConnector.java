@@ -36,9 +36,11 @@ import io.mskbridge.common.Backoff;
 import io.mskbridge.common.Version;
 import io.mskbridge.common.config.ConfigErrors;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.EncryptionType;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
  * Kinesis Data Streams → Kafka. Lists the shards of the configured streams (ListShards, paginated), assigns
@@ -427,12 +429,17 @@ public class KinesisSourceConnector extends SourceConnector {
         return result;
     }
 
-    /** Describes every stream once, within {@code kinesis.validate.timeout.ms}; errors go to the field to fix. */
+    /**
+     * Describes every stream once, and reads one record of each KMS-encrypted one ({@link KmsKeyCheck}), within
+     * {@code kinesis.validate.timeout.ms}; errors go to the field to fix.
+     */
     private void checkReachability(KinesisSourceConfig c, ConfigErrors errors) {
         AwsSettings settings = AwsSettings.from(c);
+        String region = settings.region().map(Object::toString).orElse(null);
         ReachabilityProbe probe = ReachabilityProbe.of("Kinesis", settings, c.validateTimeout())
-                .permissions("kinesis:DescribeStreamSummary, ListShards, GetShardIterator and GetRecords on the streams");
-        List<String> missing = Collections.synchronizedList(new ArrayList<>());
+                .permissions("kinesis:DescribeStreamSummary, ListShards, GetShardIterator and GetRecords on the streams"
+                        + " (and kms:Decrypt on the key of a KMS-encrypted stream)");
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
         probe.run("DescribeStreamSummary(" + String.join(", ", c.streamNames()) + ")", KinesisSourceConfig.STREAM_NAMES,
                 () -> {
                     try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
@@ -442,16 +449,24 @@ public class KinesisSourceConnector extends SourceConnector {
                                         .apiCallAttemptTimeout(c.validateTimeout())
                                         .build()));
                         for (String stream : c.streamNames()) {
+                            StreamDescriptionSummary summary;
                             try {
-                                k.describeStreamSummary(b -> b.streamName(stream));
+                                summary = k.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary();
                             } catch (ResourceNotFoundException e) {
-                                missing.add("Stream '" + stream + "' does not exist (or is not visible) at "
+                                problems.add("Stream '" + stream + "' does not exist (or is not visible) at "
                                         + probe.where() + ": " + AwsErrors.describe(e));
+                                continue;
+                            }
+                            if (summary != null && summary.encryptionType() == EncryptionType.KMS) {
+                                String problem = KmsKeyCheck.problem(k, stream, summary.keyId(), region);
+                                if (problem != null) {
+                                    problems.add(problem);
+                                }
                             }
                         }
                     }
                 }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
-        new ArrayList<>(missing).forEach(m -> errors.attach(KinesisSourceConfig.STREAM_NAMES, m));
+        new ArrayList<>(problems).forEach(m -> errors.attach(KinesisSourceConfig.STREAM_NAMES, m));
     }
 
     /** Package-private view for tests. */

@@ -16,6 +16,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.EncryptionType;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * In-memory Kinesis for unit tests: shards of records, index-based iterators (all types), ChildShards at the end
- * of a closed shard, injectable faults.
+ * of a closed shard, injectable faults, optional KMS encryption of the stream (as described; nothing is encrypted).
  */
 final class FakeKinesis implements KinesisClient {
 
@@ -69,6 +70,8 @@ final class FakeKinesis implements KinesisClient {
     volatile int pageSize = 1000;
     /** Arrival time of the records put from now on. */
     volatile LongSupplier clock = System::currentTimeMillis;
+    /** The stream's KMS key as DescribeStreamSummary gives it, or null for an unencrypted stream. */
+    volatile String kmsKeyId;
     private long seq = 1000;
 
     FakeKinesis(String stream) {
@@ -229,7 +232,10 @@ final class FakeKinesis implements KinesisClient {
                             .errorMessage("Stream " + r.streamName() + " not found").build())
                     .build();
         }
-        return software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse.builder().build();
+        return software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse.builder()
+                .streamDescriptionSummary(d -> d.streamName(stream)
+                        .encryptionType(kmsKeyId == null ? EncryptionType.NONE : EncryptionType.KMS).keyId(kmsKeyId))
+                .build();
     }
 
     @Override

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.KmsAccessDeniedException;
+import software.amazon.awssdk.services.kinesis.model.KmsDisabledException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -394,5 +396,50 @@ class KinesisSourceConnectorTest {
 
         p.remove(KinesisSourceConfig.PAYLOAD_SCHEMA);
         assertThat(new KinesisSourceConfig(p).payloadSchema()).isNull();
+    }
+
+    static final String KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    static RuntimeException kmsError(String code, String message) {
+        AwsErrorDetails d = AwsErrorDetails.builder().errorCode(code).errorMessage(message).build();
+        return switch (code) {
+            case "KMSAccessDeniedException" -> KmsAccessDeniedException.builder().statusCode(400).awsErrorDetails(d).build();
+            case "KMSDisabledException" -> KmsDisabledException.builder().statusCode(400).awsErrorDetails(d).build();
+            default -> throw new IllegalArgumentException(code);
+        };
+    }
+
+    @Test
+    void validateReportsAKmsKeyTheIdentityCannotUseOnTheStreamNames() {
+        kinesis.shard("shardId-0", null);
+        kinesis.kmsKeyId = KEY;
+        kinesis.faults.add(() -> kmsError("KMSAccessDeniedException",
+                "The ciphertext refers to a customer master key that does not exist, does not exist in this region, "
+                        + "or you are not allowed to access."));
+        Map<String, List<String>> e = errors(new KinesisSourceConnector(c -> kinesis).validate(props()));
+        assertThat(e).containsOnlyKeys(KinesisSourceConfig.STREAM_NAMES);
+        assertThat(e.get(KinesisSourceConfig.STREAM_NAMES)).singleElement().asString()
+                .contains(STREAM, KEY, "kms:Decrypt", "KMSAccessDeniedException", "kms:ViaService",
+                        "kinesis.us-east-1.amazonaws.com");
+
+        kinesis.faults.add(() -> kmsError("KMSDisabledException", "key is disabled"));
+        e = errors(new KinesisSourceConnector(c -> kinesis).validate(props()));
+        assertThat(e.get(KinesisSourceConfig.STREAM_NAMES)).singleElement().asString()
+                .contains(KEY, "disabled", "kms:Decrypt");
+    }
+
+    @Test
+    void validatePassesAnEncryptedStreamThatCanBeReadAndDoesNotReadAnUnencryptedOne() {
+        kinesis.shard("shardId-0", null);
+        assertThat(errors(new KinesisSourceConnector(c -> kinesis).validate(props()))).isEmpty();
+        assertThat(kinesis.getRecordsCalls.get()).as("no read for an unencrypted stream").isZero();
+
+        kinesis.kmsKeyId = KEY;
+        assertThat(errors(new KinesisSourceConnector(c -> kinesis).validate(props()))).isEmpty();
+        assertThat(kinesis.getRecordsCalls.get()).isEqualTo(1);
+
+        // Throttled by other consumers: says nothing about the key, so no error.
+        kinesis.faults.add(FakeKinesis::throttle);
+        assertThat(errors(new KinesisSourceConnector(c -> kinesis).validate(props()))).isEmpty();
     }
 }
