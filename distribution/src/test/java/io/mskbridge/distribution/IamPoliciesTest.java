@@ -31,8 +31,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Least privilege, checked against the code: each connector's IAM policy in deploy/iam names exactly the AWS actions
- * its main sources call (found by scanning for the SDK clients' operation methods), plus the MSK cluster actions a
- * Connect worker needs. An action the code stopped calling, or a call the policy lacks, fails the build.
+ * its main sources call (found by scanning for the SDK clients' operation methods), the actions a service checks on
+ * the caller's behalf while serving those calls ({@link #ON_BEHALF}), plus the MSK cluster actions a Connect worker
+ * needs. An action the code stopped calling, or a call the policy lacks, fails the build.
  */
 class IamPoliciesTest {
 
@@ -52,6 +53,14 @@ class IamPoliciesTest {
             "listObjects", List.of("s3:ListBucket"),
             "headObject", List.of("s3:GetObject", "s3:ListBucket"),
             "listMultipartUploads", List.of("s3:ListBucketMultipartUploads"));
+
+    /**
+     * Actions no SDK call of ours names but that a service checks against the caller while serving one: Kinesis
+     * decrypts the records of a KMS-encrypted stream for GetRecords with the reader's kms:Decrypt on the stream's key
+     * (from AWS docs; GetRecords fails with KMSAccessDeniedException without it). Such a grant must be limited to that
+     * service by a kms:ViaService condition, so the identity cannot use the key directly.
+     */
+    private static final Map<String, List<String>> ON_BEHALF = Map.of("kinesis", List.of("kms:Decrypt"));
 
     @ParameterizedTest
     @CsvSource({
@@ -85,6 +94,7 @@ class IamPoliciesTest {
 
         JsonNode policy = new ObjectMapper().readTree(policyFile.toFile());
         assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
+        List<String> onBehalf = ON_BEHALF.getOrDefault(service, List.of());
         Set<String> granted = new TreeSet<>();
         Set<String> kafka = new TreeSet<>();
         for (JsonNode st : policy.path("Statement")) {
@@ -93,11 +103,26 @@ class IamPoliciesTest {
             for (JsonNode a : st.path("Action")) {
                 assertThat(a.asText()).as("no wildcard actions").doesNotContain("*");
                 (a.asText().startsWith("kafka-cluster:") ? kafka : granted).add(a.asText());
+                if (onBehalf.contains(a.asText())) {
+                    assertViaService(st, service);
+                }
             }
         }
-        assertThat(granted).as("AWS actions in " + policyFile + " vs. calls in the code").isEqualTo(called);
+        Set<String> expected = new TreeSet<>(called);
+        expected.addAll(onBehalf);
+        assertThat(granted).as("AWS actions in " + policyFile + " vs. calls in the code (and " + onBehalf
+                + " checked on their behalf)").isEqualTo(expected);
         assertThat(kafka).as("MSK IAM actions a Connect worker needs").contains("kafka-cluster:Connect",
                 "kafka-cluster:DescribeCluster", "kafka-cluster:ReadData", "kafka-cluster:WriteData", "kafka-cluster:DescribeTopic");
+    }
+
+    /** The statement holds only for calls made through {@code service}, in the region of its resources. */
+    private static void assertViaService(JsonNode statement, String service) {
+        for (JsonNode resource : statement.path("Resource")) {
+            String region = resource.asText().split(":")[3];
+            assertThat(statement.path("Condition").path("StringEquals").path("kms:ViaService").asText())
+                    .as("kms:ViaService condition of " + statement).isEqualTo(service + "." + region + ".amazonaws.com");
+        }
     }
 
     private static Set<String> operations(String service) {

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -17,7 +18,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * uses protobuf-java classes generated from the published schema ({@code src/main/proto}).
  *
  * <p>A record without the magic is a plain record. A record with the magic that fails the checks (too short,
- * MD5 mismatch, unparsable protobuf, partition key index out of range, no user records) is passed on whole,
+ * MD5 mismatch, unparsable protobuf, partition or explicit hash key index out of range, an explicit hash key
+ * that is no number, no user records) is passed on whole,
  * with the reason in header {@code kinesis.aggregation.error}: never dropped, and a producer that happens to
  * start its payload with the magic bytes still gets its data through.
  */
@@ -25,6 +27,8 @@ final class Deaggregator {
 
     static final byte[] MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
     private static final int DIGEST_LENGTH = 16;
+    /** Kinesis hash keys: 0 to 2^128 - 1, in decimal (at most 39 digits). */
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,39}");
     private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("MD5");
@@ -47,10 +51,7 @@ final class Deaggregator {
             return List.of(plain(r, data, arrival, "KPL magic but only " + data.length + " bytes"));
         }
         int length = data.length - MAGIC.length - DIGEST_LENGTH;
-        MessageDigest md5 = MD5.get();
-        md5.reset();
-        md5.update(data, MAGIC.length, length);
-        byte[] digest = md5.digest();
+        byte[] digest = md5(data, MAGIC.length, length);
         if (!Arrays.equals(digest, 0, DIGEST_LENGTH, data, data.length - DIGEST_LENGTH, data.length)) {
             return List.of(plain(r, data, arrival, "KPL aggregate MD5 mismatch"));
         }
@@ -71,10 +72,31 @@ final class Deaggregator {
                 return List.of(plain(r, data, arrival, "KPL aggregate record " + i
                         + " has partition key index " + keyIndex + " outside the table"));
             }
+            String explicitHashKey = null;
+            if (u.hasExplicitHashKeyIndex()) {
+                long hashIndex = u.getExplicitHashKeyIndex();
+                if (hashIndex < 0 || hashIndex >= agg.getExplicitHashKeyTableCount()) {
+                    return List.of(plain(r, data, arrival, "KPL aggregate record " + i
+                            + " has explicit hash key index " + hashIndex + " outside the table"));
+                }
+                explicitHashKey = agg.getExplicitHashKeyTable((int) hashIndex);
+                if (!DECIMAL.matcher(explicitHashKey).matches()) {
+                    return List.of(plain(r, data, arrival, "KPL aggregate record " + i
+                            + " has an explicit hash key that is not a decimal number"));
+                }
+            }
             out.add(new UserRecord(r.sequenceNumber(), i, true, agg.getPartitionKeyTable((int) keyIndex),
-                    u.getData().toByteArray(), arrival, null));
+                    u.getData().toByteArray(), arrival, null, explicitHashKey));
         }
         return out;
+    }
+
+    /** MD5 of {@code length} bytes of {@code data} from {@code offset}. */
+    static byte[] md5(byte[] data, int offset, int length) {
+        MessageDigest md5 = MD5.get();
+        md5.reset();
+        md5.update(data, offset, length);
+        return md5.digest();
     }
 
     static boolean hasMagic(byte[] data) {

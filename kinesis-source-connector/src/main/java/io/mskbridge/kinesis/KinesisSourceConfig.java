@@ -46,8 +46,13 @@ public class KinesisSourceConfig extends AbstractConfig {
     public static final String FETCH_THREADS = "kinesis.fetch.threads";
     public static final String VALIDATE_TIMEOUT_MS = ReachabilityProbe.timeoutKey("kinesis");
 
-    /** Internal task key: the shards a task reads, see {@link ShardAssignment}. Not user-facing. */
+    /** Internal task key: the shards a task reads, see {@link ShardSpec}. Not user-facing. */
     public static final String TASK_SHARDS = "kinesis.task.shards";
+    /**
+     * Internal task key, with {@code kinesis.position=LATEST}: the moment (epoch millis) the connector resolved
+     * LATEST to. Tasks stamp it on every offset so that a restarted connector resolves LATEST to the same moment.
+     */
+    public static final String TASK_LATEST_MS = "kinesis.task.latest.ms";
     /** Internal task key: the task's index, for metrics names. */
     public static final String TASK_ID = "kinesis.task.id";
 
@@ -115,9 +120,11 @@ public class KinesisSourceConfig extends AbstractConfig {
         def.define(POSITION, Type.STRING, ConfigEnums.configValue(Position.TRIM_HORIZON), ConfigEnums.validator(Position.class),
                 Importance.MEDIUM,
                 "Where a shard with no stored offset starts: TRIM_HORIZON (oldest record still retained), LATEST "
-                        + "(records arriving after the task starts) or AT_TIMESTAMP (" + POSITION_TIMESTAMP + "). "
-                        + "Shards created by resharding while the connector runs always start at TRIM_HORIZON, "
-                        + "so no record of a child shard is skipped. Shards with a stored offset resume after it.",
+                        + "(records arriving after the connector was first started: resolved once into that moment, "
+                        + "so task restarts and rebalances skip nothing) or AT_TIMESTAMP (" + POSITION_TIMESTAMP
+                        + "). With LATEST and AT_TIMESTAMP, closed shards holding nothing after that point are "
+                        + "skipped and their children start at it; a child born after it starts at TRIM_HORIZON. "
+                        + "Shards with a stored offset resume after it.",
                 STREAMS_GROUP, ++order, Width.SHORT, "Initial position");
         def.define(POSITION_TIMESTAMP, Type.STRING, null, new TimestampValidator(), Importance.MEDIUM,
                 "ISO-8601 instant (e.g. 2026-11-22T04:00:00Z) for " + POSITION + "=AT_TIMESTAMP; required then, "
@@ -226,6 +233,33 @@ public class KinesisSourceConfig extends AbstractConfig {
     public Instant positionTimestamp() {
         String s = getString(POSITION_TIMESTAMP);
         return s == null ? null : Instant.parse(s.trim());
+    }
+
+    /** The connector's name (Connect puts it into connector and task configs), or null. */
+    public String connectorName() {
+        return originalsStrings().get("name");
+    }
+
+    /** In a task config: the moment the connector resolved LATEST to ({@link #TASK_LATEST_MS}), or null. */
+    public Long latestMillis() {
+        String s = originalsStrings().get(TASK_LATEST_MS);
+        return s == null || s.isBlank() ? null : Long.valueOf(s.trim());
+    }
+
+    /**
+     * Where a shard without a stored offset starts by {@code kinesis.position}, LATEST resolved to
+     * {@code latestMillis}; LATEST itself only when that is null (a task config from before LATEST was resolved).
+     */
+    ShardSpec.Start start(Long latestMillis) {
+        switch (position()) {
+            case AT_TIMESTAMP:
+                return ShardSpec.Start.atTimestamp(positionTimestamp());
+            case LATEST:
+                return latestMillis == null ? ShardSpec.Start.LATEST
+                        : ShardSpec.Start.atTimestamp(Instant.ofEpochMilli(latestMillis));
+            default:
+                return ShardSpec.Start.TRIM_HORIZON;
+        }
     }
 
     public PayloadFormat payloadFormat() {

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.apache.kafka.common.config.Config;
@@ -34,17 +36,29 @@ import io.mskbridge.common.Backoff;
 import io.mskbridge.common.Version;
 import io.mskbridge.common.config.ConfigErrors;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.EncryptionType;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
  * Kinesis Data Streams → Kafka. Lists the shards of the configured streams (ListShards, paginated), assigns
  * the open shards and the closed shards that are not finished yet to {@code min(tasks.max, shards)} tasks
  * with {@link ConnectorUtils#groupPartitions}, and re-lists them every
- * {@code kinesis.shard.discovery.interval.ms} on a background thread, asking Connect to reconfigure the
- * tasks when the assignment changed (a split or merge added shards, a closed shard finished, a shard
- * expired). Offsets, task placement and rebalancing are Connect's.
+ * {@code kinesis.shard.discovery.interval.ms} on a background thread (and at once when a task in this JVM
+ * reads a shard to its end, see {@link ReshardSignal}), asking Connect to reconfigure the tasks when a shard
+ * appeared that no task reads (a split or merge). Offsets, task placement and rebalancing are Connect's.
+ *
+ * <p>Connect compares the task configs it gets with the ones it has and, when any differs, stops and restarts
+ * every task of the connector. So a parent that finished or a shard that expired does not change the task
+ * configs: the tasks see that themselves (from offsets, or by reading nothing more). They drop out with the
+ * next change that has to restart the tasks anyway.
+ *
+ * <p>{@code kinesis.position=LATEST} is resolved once, when the connector first starts, into an AT_TIMESTAMP
+ * of that moment, carried to the tasks in {@link KinesisSourceConfig#TASK_LATEST_MS} and stamped by them on
+ * every offset; a restarted connector takes it back from the committed offsets. So restarts and rebalances
+ * never move the start of a shard that has no offset yet, and a brand-new connector still starts at "now".
  */
 public class KinesisSourceConnector extends SourceConnector {
 
@@ -62,11 +76,16 @@ public class KinesisSourceConnector extends SourceConnector {
     private AwsClientFactory aws;
     private KinesisClient kinesis;
     private ScheduledExecutorService discovery;
+    /** What the tasks were last given (see the class comment for why finished shards stay in it). */
     private volatile List<ShardSpec> assignment = List.of();
     /** Shards of the first listing: only shards appearing later are known to be children born while we ran. */
     private final Set<String> initialShards = new HashSet<>();
     /** Finished is forever: shards found finished are never probed again. */
     private final Set<String> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** With kinesis.position=LATEST: the moment LATEST was resolved to (epoch millis); otherwise null. */
+    private volatile Long latestMs;
+    private final AtomicBoolean listingRequested = new AtomicBoolean();
+    private final Runnable listShardsNow = this::listShardsNow;
 
     public KinesisSourceConnector() {
         this(null);
@@ -121,24 +140,43 @@ public class KinesisSourceConnector extends SourceConnector {
         });
         long every = config.discoveryInterval().toMillis();
         discovery.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
+        ReshardSignal.register(props.get("name"), listShardsNow);
+    }
+
+    /** Runs a discovery now, on the discovery thread (never two at once), unless one is already pending. */
+    private void listShardsNow() {
+        if (listingRequested.compareAndSet(false, true)) {
+            try {
+                discovery.execute(() -> {
+                    listingRequested.set(false);
+                    rediscover();
+                });
+            } catch (RejectedExecutionException e) {
+                // Stopping.
+                listingRequested.set(false);
+            }
+        }
     }
 
     private void rediscover() {
         try {
             List<ShardSpec> next = discover(false);
             List<ShardSpec> prev = assignment;
-            if (!next.equals(prev)) {
-                Set<String> before = keys(prev);
-                Set<String> after = keys(next);
-                Set<String> added = new HashSet<>(after);
-                added.removeAll(before);
-                Set<String> removed = new HashSet<>(before);
-                removed.removeAll(after);
-                log.info("Kinesis source {}: shards changed (resharding or finished shards): added {}, removed {}, "
-                        + "now {} assignable; reconfiguring tasks", props.get("name"), added, removed, next.size());
-                assignment = next;
-                context.requestTaskReconfiguration();
+            Set<String> added = keys(next);
+            added.removeAll(keys(prev));
+            Set<String> gone = keys(prev);
+            gone.removeAll(keys(next));
+            if (added.isEmpty()) {
+                if (!gone.isEmpty() && log.isDebugEnabled()) {
+                    log.debug("Kinesis source {}: {} finished or expired, kept in the task configs until the next "
+                            + "change (a change restarts every task)", props.get("name"), gone);
+                }
+                return;
             }
+            log.info("Kinesis source {}: new shards (resharding) {}; finished or expired {}; now {} assignable; "
+                    + "reconfiguring tasks", props.get("name"), added, gone, next.size());
+            assignment = next;
+            context.requestTaskReconfiguration();
         } catch (RuntimeException e) {
             log.warn("Kinesis source {}: shard discovery failed, will retry: {}", props.get("name"),
                     AwsErrors.describe(e));
@@ -154,53 +192,168 @@ public class KinesisSourceConnector extends SourceConnector {
     /** The assignable shards, ordered by stream then shard id (stable, so unchanged sets compare equal). */
     List<ShardSpec> discover(boolean first) {
         OffsetStorageReader reader = context == null ? null : context().offsetStorageReader();
-        List<ShardSpec> out = new ArrayList<>();
+        Map<String, Map<String, Shard>> listed = new LinkedHashMap<>();
         for (String stream : config.streamNames()) {
-            Map<String, Shard> listed = listShards(stream);
-            if (first) {
-                listed.keySet().forEach(id -> initialShards.add(stream + "/" + id));
+            listed.put(stream, listShards(stream));
+        }
+        if (first) {
+            listed.forEach((stream, shards) -> shards.keySet().forEach(id -> initialShards.add(stream + "/" + id)));
+            if (config.position() == KinesisSourceConfig.Position.LATEST && latestMs == null) {
+                latestMs = resolveLatest(reader, listed);
             }
-            // Pass 1: which closed shards are finished (their children need not wait for them).
-            for (Shard s : listed.values()) {
-                String key = stream + "/" + s.shardId();
-                boolean closed = s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null;
-                if (closed && !finished.contains(key) && reader != null) {
-                    Offsets.Position committed = ShardProgress.committed(reader, stream, s.shardId());
-                    if (ShardProgress.finished(kinesis, stream, s.shardId(), committed)) {
-                        finished.add(key);
+        }
+        List<ShardSpec> out = new ArrayList<>();
+        listed.forEach((stream, shards) -> {
+            Lineage lineage = new Lineage(stream, shards, reader);
+            for (Shard s : shards.values()) {
+                if (!lineage.finished(s)) {
+                    out.add(lineage.spec(s));
+                }
+            }
+        });
+        out.sort(Comparator.comparing(ShardSpec::stream).thenComparing(ShardSpec::shardId));
+        return out;
+    }
+
+    /**
+     * The moment LATEST stands for: the one a previous run of this connector resolved and its tasks stamped on
+     * their offsets, else now. (Connect writes offsets only with records, so a connector restarted before any of
+     * its records was committed cannot know its earlier moment and takes now again.)
+     */
+    private long resolveLatest(OffsetStorageReader reader, Map<String, Map<String, Shard>> listed) {
+        Long earliest = null;
+        if (reader != null) {
+            List<Map<String, Object>> partitions = new ArrayList<>();
+            listed.forEach((stream, shards) -> shards.keySet().forEach(id -> partitions.add(Offsets.partition(stream, id))));
+            for (Map<String, Object> o : reader.offsets(partitions).values()) {
+                Offsets.Position p = Offsets.Position.from(o);
+                if (p != null && p.latestMs() != null && (earliest == null || p.latestMs() < earliest)) {
+                    earliest = p.latestMs();
+                }
+            }
+        }
+        if (earliest != null) {
+            log.info("Kinesis source {}: kinesis.position=LATEST stands for {}, as resolved by an earlier run (from "
+                    + "the committed offsets)", props.get("name"), java.time.Instant.ofEpochMilli(earliest));
+            return earliest;
+        }
+        long now = System.currentTimeMillis();
+        log.info("Kinesis source {}: kinesis.position=LATEST resolved to {}: shards without an offset start there, "
+                + "across restarts and rebalances", props.get("name"), java.time.Instant.ofEpochMilli(now));
+        return now;
+    }
+
+    /**
+     * One stream's listing during one discovery: where each shard starts, whether it is finished, and the
+     * parents a child must wait for. Memoized, since children ask about their parents.
+     */
+    private final class Lineage {
+        private final String stream;
+        private final Map<String, Shard> listed;
+        private final OffsetStorageReader reader;
+        private final Map<String, Offsets.Position> committed = new HashMap<>();
+        private final Map<String, Boolean> done = new HashMap<>();
+        private final Map<String, ShardSpec.Start> starts = new HashMap<>();
+
+        Lineage(String stream, Map<String, Shard> listed, OffsetStorageReader reader) {
+            this.stream = stream;
+            this.listed = listed;
+            this.reader = reader;
+        }
+
+        Offsets.Position committed(String shardId) {
+            if (reader == null) {
+                return null;
+            }
+            return committed.computeIfAbsent(shardId, id -> ShardProgress.committed(reader, stream, id));
+        }
+
+        /**
+         * The start of a shard without an offset: TRIM_HORIZON when it was born after the connector's start
+         * point (a parent was or will be read, so the parent closed after that point; or it appeared while the
+         * connector ran), since then all of it is to be read; otherwise the configured start (TRIM_HORIZON, or
+         * the AT_TIMESTAMP of kinesis.position.timestamp or of resolved LATEST), which children inherit.
+         */
+        ShardSpec.Start start(Shard s) {
+            ShardSpec.Start known = starts.get(s.shardId());
+            if (known != null) {
+                return known;
+            }
+            ShardSpec.Start configured = config.start(latestMs);
+            if (configured.equals(ShardSpec.Start.TRIM_HORIZON)) {
+                return configured;
+            }
+            boolean bornAfter = !initialShards.contains(stream + "/" + s.shardId());
+            for (String p : parents(s)) {
+                Shard parent = listed.get(p);
+                if (committed(p) != null || (parent != null && !finished(parent))) {
+                    bornAfter = true;
+                }
+            }
+            ShardSpec.Start start = bornAfter ? ShardSpec.Start.TRIM_HORIZON : configured;
+            starts.put(s.shardId(), start);
+            return start;
+        }
+
+        /** Closed, and nothing in it from its start on is left undelivered (see {@link ShardProgress}). */
+        boolean finished(Shard s) {
+            String key = stream + "/" + s.shardId();
+            if (finished.contains(key)) {
+                return true;
+            }
+            Boolean known = done.get(s.shardId());
+            if (known != null) {
+                return known;
+            }
+            boolean closed = s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null;
+            boolean result = false;
+            if (closed && reader != null) {
+                Offsets.Position c = committed(s.shardId());
+                ShardSpec self = spec(s, List.of());
+                result = ShardProgress.finished(kinesis, self, c);
+                if (result) {
+                    finished.add(key);
+                    if (c == null) {
+                        log.info("Kinesis source {}: closed shard {} holds nothing at or after its start ({}); "
+                                + "skipped, its children need not wait for it", props.get("name"), key, self.start());
+                    } else {
                         log.info("Kinesis source {}: closed shard {} is finished (all its records committed)",
                                 props.get("name"), key);
                     }
                 }
             }
-            // Pass 2: the assignable set, each child with the parents it must still wait for.
-            for (Shard s : listed.values()) {
-                String key = stream + "/" + s.shardId();
-                if (finished.contains(key)) {
-                    continue;
-                }
-                List<String> parents = new ArrayList<>();
-                boolean lineageRead = false;
-                for (String p : new String[] {s.parentShardId(), s.adjacentParentShardId()}) {
-                    if (p == null) {
-                        continue;
-                    }
-                    String pk = stream + "/" + p;
-                    if (listed.containsKey(p) && !finished.contains(pk)) {
-                        parents.add(p);
-                    }
-                    if (finished.contains(pk) || (reader != null
-                            && ShardProgress.committed(reader, stream, p) != null)) {
-                        lineageRead = true;
-                    }
-                }
-                boolean bornWhileRunning = !initialShards.contains(key);
-                out.add(new ShardSpec(stream, s.shardId(), parents,
-                        !parents.isEmpty() || lineageRead || bornWhileRunning));
-            }
+            done.put(s.shardId(), result);
+            return result;
         }
-        out.sort(Comparator.comparing(ShardSpec::stream).thenComparing(ShardSpec::shardId));
-        return out;
+
+        /** The assignment entry of a shard: its unfinished listed parents are what a task waits for. */
+        ShardSpec spec(Shard s) {
+            List<ShardSpec> parents = new ArrayList<>();
+            for (String p : parents(s)) {
+                Shard parent = listed.get(p);
+                if (parent != null && !finished(parent)) {
+                    parents.add(spec(parent, List.of()));
+                }
+            }
+            return spec(s, parents);
+        }
+
+        private ShardSpec spec(Shard s, List<ShardSpec> parents) {
+            ShardSpec.HashRange range = s.hashKeyRange() == null ? null
+                    : ShardSpec.HashRange.of(s.hashKeyRange().startingHashKey(), s.hashKeyRange().endingHashKey());
+            return new ShardSpec(stream, s.shardId(), start(s), range, parents);
+        }
+
+        private List<String> parents(Shard s) {
+            List<String> out = new ArrayList<>(2);
+            if (s.parentShardId() != null) {
+                out.add(s.parentShardId());
+            }
+            if (s.adjacentParentShardId() != null) {
+                out.add(s.adjacentParentShardId());
+            }
+            return out;
+        }
     }
 
     private Map<String, Shard> listShards(String stream) {
@@ -229,6 +382,9 @@ public class KinesisSourceConnector extends SourceConnector {
             Map<String, String> c = new HashMap<>(props);
             c.put(KinesisSourceConfig.TASK_SHARDS, ShardSpec.encodeAll(groups.get(i)));
             c.put(KinesisSourceConfig.TASK_ID, String.valueOf(i));
+            if (latestMs != null) {
+                c.put(KinesisSourceConfig.TASK_LATEST_MS, String.valueOf(latestMs));
+            }
             configs.add(c);
         }
         log.info("Kinesis source {}: {} shard(s) over {} task(s) (tasks.max={})", props.get("name"), shards.size(),
@@ -238,6 +394,9 @@ public class KinesisSourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
+        if (props != null) {
+            ReshardSignal.unregister(props.get("name"), listShardsNow);
+        }
         if (discovery != null) {
             discovery.shutdownNow();
             // A discovery under way uses the client: close it only once that thread is done. Bounded, because an
@@ -283,12 +442,17 @@ public class KinesisSourceConnector extends SourceConnector {
         return result;
     }
 
-    /** Describes every stream once, within {@code kinesis.validate.timeout.ms}; errors go to the field to fix. */
+    /**
+     * Describes every stream once, and reads one record of each KMS-encrypted one ({@link KmsKeyCheck}), within
+     * {@code kinesis.validate.timeout.ms}; errors go to the field to fix.
+     */
     private void checkReachability(KinesisSourceConfig c, ConfigErrors errors) {
         AwsSettings settings = AwsSettings.from(c);
+        String region = settings.region().map(Object::toString).orElse(null);
         ReachabilityProbe probe = ReachabilityProbe.of("Kinesis", settings, c.validateTimeout())
-                .permissions("kinesis:DescribeStreamSummary, ListShards, GetShardIterator and GetRecords on the streams");
-        List<String> missing = Collections.synchronizedList(new ArrayList<>());
+                .permissions("kinesis:DescribeStreamSummary, ListShards, GetShardIterator and GetRecords on the streams"
+                        + " (and kms:Decrypt on the key of a KMS-encrypted stream)");
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
         probe.run("DescribeStreamSummary(" + String.join(", ", c.streamNames()) + ")", KinesisSourceConfig.STREAM_NAMES,
                 () -> {
                     try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
@@ -298,16 +462,24 @@ public class KinesisSourceConnector extends SourceConnector {
                                         .apiCallAttemptTimeout(c.validateTimeout())
                                         .build()));
                         for (String stream : c.streamNames()) {
+                            StreamDescriptionSummary summary;
                             try {
-                                k.describeStreamSummary(b -> b.streamName(stream));
+                                summary = k.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary();
                             } catch (ResourceNotFoundException e) {
-                                missing.add("Stream '" + stream + "' does not exist (or is not visible) at "
+                                problems.add("Stream '" + stream + "' does not exist (or is not visible) at "
                                         + probe.where() + ": " + AwsErrors.describe(e));
+                                continue;
+                            }
+                            if (summary != null && summary.encryptionType() == EncryptionType.KMS) {
+                                String problem = KmsKeyCheck.problem(k, stream, summary.keyId(), region);
+                                if (problem != null) {
+                                    problems.add(problem);
+                                }
                             }
                         }
                     }
                 }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
-        new ArrayList<>(missing).forEach(m -> errors.attach(KinesisSourceConfig.STREAM_NAMES, m));
+        new ArrayList<>(problems).forEach(m -> errors.attach(KinesisSourceConfig.STREAM_NAMES, m));
     }
 
     /** Package-private view for tests. */

@@ -1,8 +1,10 @@
 package io.mskbridge.kinesis;
 
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -31,7 +33,7 @@ final class ParentGate {
     private final KinesisClient kinesis;
     private final SourceTaskContext context;
     private final long recheckMs;
-    private final Set<String> waitingFor;
+    private final List<ShardSpec> waitingFor;
     private long nextCheck;
 
     ParentGate(String taskName, ShardSpec spec, KinesisClient kinesis, SourceTaskContext context,
@@ -42,7 +44,7 @@ final class ParentGate {
         this.context = context;
         // At least 1 ms: a wait of 0 would tell the caller the gate is open.
         this.recheckMs = Math.max(1, Math.min(discoveryInterval.toMillis(), MAX_RECHECK_MS));
-        this.waitingFor = new LinkedHashSet<>(spec.parents());
+        this.waitingFor = new ArrayList<>(spec.parents());
     }
 
     /**
@@ -61,8 +63,7 @@ final class ParentGate {
         OffsetStorageReader reader = context.offsetStorageReader();
         waitingFor.removeIf(p -> {
             try {
-                return ShardProgress.finished(kinesis, spec.stream(), p,
-                        ShardProgress.committed(reader, spec.stream(), p));
+                return ShardProgress.finished(kinesis, p, ShardProgress.committed(reader, p.stream(), p.shardId()));
             } catch (RuntimeException e) {
                 if (!AwsErrors.isRetriable(e)) {
                     throw e;
@@ -72,16 +73,19 @@ final class ParentGate {
         });
         if (!waitingFor.isEmpty()) {
             nextCheck = now + recheckMs;
-            log.debug("{}: shard {}/{} waits for parent(s) {}", taskName, spec.stream(), spec.shardId(), waitingFor);
+            if (log.isDebugEnabled()) {
+                log.debug("{}: shard {}/{} waits for parent(s) {}", taskName, spec.stream(), spec.shardId(),
+                        waitingFor());
+            }
             return nextCheck - now;
         }
-        log.info("{}: parent(s) {} of shard {}/{} are finished; reading it", taskName, spec.parents(),
+        log.info("{}: parent(s) {} of shard {}/{} are finished; reading it", taskName, spec.parentIds(),
                 spec.stream(), spec.shardId());
         return 0;
     }
 
     /** The parents still waited for (a copy; for tests and diagnostics). */
     Set<String> waitingFor() {
-        return Set.copyOf(waitingFor);
+        return waitingFor.stream().map(ShardSpec::shardId).collect(Collectors.toUnmodifiableSet());
     }
 }

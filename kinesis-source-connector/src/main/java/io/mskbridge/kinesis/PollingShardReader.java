@@ -187,20 +187,9 @@ final class PollingShardReader implements ShardReader {
                 return restartAtTrimHorizon(e);
             }
         }
-        GetShardIteratorRequest.Builder b = GetShardIteratorRequest.builder().streamName(spec.stream())
-                .shardId(spec.shardId());
-        KinesisSourceConfig.Position pos = feed.startPosition();
-        switch (pos) {
-            case LATEST:
-                b.shardIteratorType(ShardIteratorType.LATEST);
-                break;
-            case AT_TIMESTAMP:
-                b.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(config.positionTimestamp());
-                break;
-            default:
-                b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-        }
-        String it = kinesis.getShardIterator(b.build()).shardIterator();
+        ShardSpec.Start pos = feed.startPoint();
+        String it = kinesis.getShardIterator(pos.applyTo(GetShardIteratorRequest.builder()
+                .streamName(spec.stream()).shardId(spec.shardId())).build()).shardIterator();
         log.info("{}: shard {}/{} has no stored offset; starting at {}", feed.taskName(), spec.stream(),
                 spec.shardId(), pos);
         return it;

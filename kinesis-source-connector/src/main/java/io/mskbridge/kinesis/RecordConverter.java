@@ -117,7 +117,8 @@ final class RecordConverter {
             headers.addString(H_PAYLOAD_ERROR, error);
             payload = new SchemaAndValue(Schema.BYTES_SCHEMA, u.data());
         }
-        return new SourceRecord(shard.partition(), Offsets.offset(u.sequenceNumber(), u.subSequence(), finished),
+        return new SourceRecord(shard.partition(),
+                Offsets.offset(u.sequenceNumber(), u.subSequence(), finished, shard.latestMs()),
                 topic, null, Schema.STRING_SCHEMA, u.partitionKey(), payload.schema(), payload.value(), arrival,
                 headers);
     }
@@ -204,10 +205,17 @@ final class RecordConverter {
         return m == null ? c.getClass().getSimpleName() : m.split("\n", 2)[0];
     }
 
-    /** A shard with its (shared, never mutated) source partition map. */
-    record ShardKey(String stream, String shardId, Map<String, Object> partition) {
+    /**
+     * A shard with its (shared, never mutated) source partition map, and the resolved LATEST moment its offsets
+     * carry (null unless {@code kinesis.position=LATEST}).
+     */
+    record ShardKey(String stream, String shardId, Map<String, Object> partition, Long latestMs) {
         static ShardKey of(String stream, String shardId) {
-            return new ShardKey(stream, shardId, Offsets.partition(stream, shardId));
+            return of(stream, shardId, null);
+        }
+
+        static ShardKey of(String stream, String shardId, Long latestMs) {
+            return new ShardKey(stream, shardId, Offsets.partition(stream, shardId), latestMs);
         }
     }
 }

@@ -60,7 +60,7 @@ final class ShardFeed {
     ShardFeed(Shared shared, ShardSpec spec, Offsets.Position stored, RecordConverter converter, ParentGate gate) {
         this.shared = shared;
         this.spec = spec;
-        this.key = RecordConverter.ShardKey.of(spec.stream(), spec.shardId());
+        this.key = RecordConverter.ShardKey.of(spec.stream(), spec.shardId(), shared.config().latestMillis());
         this.topic = shared.config().topicFor(spec.stream());
         this.converter = converter;
         this.stats = shared.metrics().shard(spec.stream(), spec.shardId());
@@ -105,16 +105,17 @@ final class ShardFeed {
     }
 
     /**
-     * Where to start when there is no position. A child shard born while the connector read its lineage
-     * starts at TRIM_HORIZON whatever {@code kinesis.position} says: a LATEST start would skip its first records.
+     * Where to start when there is no position: the start the connector resolved for the shard (see
+     * {@link ShardSpec}), or, in an assignment from before starts were resolved, {@code kinesis.position}.
      */
-    KinesisSourceConfig.Position startPosition() {
-        return spec.fromTrimHorizon() ? KinesisSourceConfig.Position.TRIM_HORIZON : shared.config().position();
+    ShardSpec.Start startPoint() {
+        return spec.start() != null ? spec.start() : shared.config().start(shared.config().latestMillis());
     }
 
     /**
      * Converts and queues the user records of {@code records} that come after the position, then moves the
-     * position to the last of them.
+     * position to the last of them. KPL user records outside the shard's hash-key range are not queued
+     * ({@link ShardSpec#owns}) but still move the position: the next queued record's offset lies beyond them.
      *
      * @param shardClosed the shard has nothing after these records: the last queued one carries the
      *                    {@code finished} offset flag
@@ -122,13 +123,25 @@ final class ShardFeed {
      */
     int deliver(List<Record> records, Long millisBehindLatest, boolean shardClosed) {
         List<UserRecord> users = new ArrayList<>();
+        UserRecord lastSeen = null;
+        int foreign = 0;
         for (Record rec : records) {
             for (UserRecord u : converter.split(rec)) {
                 if (lastSequence != null && u.sequenceNumber().equals(lastSequence) && u.subSequence() <= lastSub) {
                     continue;
                 }
-                users.add(u);
+                lastSeen = u;
+                if (spec.owns(u)) {
+                    users.add(u);
+                } else {
+                    foreign++;
+                }
             }
+        }
+        if (foreign > 0 && log.isDebugEnabled()) {
+            log.debug("{}: {}/{} skipped {} KPL user record(s) outside the shard's hash key range {} (the KPL sends "
+                    + "them again to the shard that owns them)", shared.taskName(), spec.stream(), spec.shardId(),
+                    foreign, spec.range().encode());
         }
         List<SourceRecord> batch = new ArrayList<>(users.size());
         long[] sizes = new long[users.size()];
@@ -142,10 +155,9 @@ final class ShardFeed {
         // Metrics first: once in the queue, records can be polled (and observed) before we get further.
         shared.metrics().recordBatch(stats, batch.size(), bytes, millisBehindLatest);
         shared.queue().addAll(batch, sizes);
-        if (!users.isEmpty()) {
-            UserRecord last = users.get(users.size() - 1);
-            lastSequence = last.sequenceNumber();
-            lastSub = last.subSequence();
+        if (lastSeen != null) {
+            lastSequence = lastSeen.sequenceNumber();
+            lastSub = lastSeen.subSequence();
         }
         return users.size();
     }
@@ -180,9 +192,14 @@ final class ShardFeed {
      * @param markerQueued   the last delivery queued records, so the last one carries the {@code finished} flag
      */
     void closed(List<String> children, boolean markerQueued) {
-        log.info("{}: shard {}/{} is closed and fully read (children {}); its finished marker is {}",
+        // The children need not wait for the next shard discovery to be assigned (when the connector is here).
+        boolean asked = children != null && !children.isEmpty()
+                && ReshardSignal.shardEnded(shared.config().connectorName());
+        log.info("{}: shard {}/{} is closed and fully read (children {}); its finished marker is {}; {}",
                 shared.taskName(), spec.stream(), spec.shardId(), children == null ? "unknown" : children,
-                markerQueued ? "on its last record" : "derived from the committed offset (last call returned no record)");
+                markerQueued ? "on its last record" : "derived from the committed offset (last call returned no record)",
+                asked ? "the connector lists the shards now"
+                        : "children not yet assigned wait for the connector's next shard discovery");
         end();
     }
 

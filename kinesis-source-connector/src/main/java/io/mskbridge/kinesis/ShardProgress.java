@@ -7,24 +7,27 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
- * Decides whether a shard is finished: every record it will ever hold has been delivered <em>and its offset
- * committed</em>. That is the gate for reading its children, and it is deliberately stronger than "the
- * reading task saw the end": a parent read by another task, or by this task before a crash, counts only
- * once its records are durably in Kafka, so a partition key's parent records always precede its child
- * records in the topic.
+ * Decides whether a shard is finished: every record it will ever hold that the connector is to deliver has
+ * been delivered <em>and its offset committed</em>. That is the gate for reading its children, and it is
+ * deliberately stronger than "the reading task saw the end": a parent read by another task, or by this task
+ * before a crash, counts only once its records are durably in Kafka, so a partition key's parent records
+ * always precede its child records in the topic.
  *
  * <p>Why a probe and not only the {@code finished} offset flag: a closed shard usually ends with a
  * GetRecords call that returns no record and no next iterator, and Connect can only commit an offset with a
  * record. The flag is written when the last batch does carry records; otherwise the shard is probed: from
- * the committed offset (or TRIM_HORIZON if none), GetRecords must return nothing newer and no next iterator.
- * A closed shard answers that in one call, so the probe is cheap; a positive answer never changes, so
- * callers cache it.
+ * the committed offset, or from the shard's start point if there is none (TRIM_HORIZON, or the AT_TIMESTAMP
+ * of {@code kinesis.position} LATEST/AT_TIMESTAMP: a closed shard with nothing after that point is finished
+ * without being read), GetRecords must return nothing newer and no next iterator. User records outside the
+ * shard's hash-key range count as delivered, since the reader skips them. A closed shard answers in one call,
+ * so the probe is cheap; a positive answer never changes, so callers cache it.
  */
 final class ShardProgress {
 
@@ -39,37 +42,47 @@ final class ShardProgress {
         return Offsets.Position.from(o);
     }
 
-    /** True when the shard is closed and everything in it is at or before {@code committed}. */
-    static boolean finished(KinesisClient kinesis, String stream, String shardId, Offsets.Position stored) {
+    /**
+     * True when the shard is closed and everything in it from its start point on, within its range, is at or
+     * before {@code stored}. A shard without a start point (an older assignment) is probed from TRIM_HORIZON.
+     */
+    static boolean finished(KinesisClient kinesis, ShardSpec shard, Offsets.Position stored) {
         Offsets.Position committed = stored;
         if (committed != null && committed.finished()) {
             return true;
         }
+        String stream = shard.stream();
+        String shardId = shard.shardId();
         String iterator;
         try {
             if (committed == null || committed.sequence() == null) {
-                iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                ShardSpec.Start from = shard.start() == null ? ShardSpec.Start.TRIM_HORIZON : shard.start();
+                iterator = kinesis.getShardIterator(from.applyTo(GetShardIteratorRequest.builder()
+                        .streamName(stream).shardId(shardId)).build()).shardIterator();
             } else {
-                iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                        .startingSequenceNumber(stored.sequence())).shardIterator();
+                try {
+                    iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+                            .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                            .startingSequenceNumber(stored.sequence())).shardIterator();
+                } catch (InvalidArgumentException e) {
+                    // The committed record itself was trimmed: judge from what is left.
+                    iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                    committed = null;
+                }
             }
         } catch (ResourceNotFoundException e) {
             // Expired past retention (or the stream is gone): nothing left to read.
             return true;
-        } catch (InvalidArgumentException e) {
-            // The committed record itself was trimmed: judge from what is left.
-            iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            committed = null;
         }
         for (int i = 0; i < MAX_PROBE_CALLS && iterator != null; i++) {
             String it = iterator;
             GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(it).limit(10));
             for (Record rec : r.records()) {
-                if (!delivered(rec, committed)) {
-                    return false;
+                for (UserRecord u : Deaggregator.split(rec)) {
+                    if (shard.owns(u) && !delivered(u, committed)) {
+                        return false;
+                    }
                 }
             }
             iterator = r.nextShardIterator();
@@ -82,14 +95,11 @@ final class ShardProgress {
         return iterator == null;
     }
 
-    private static boolean delivered(Record rec, Offsets.Position committed) {
+    private static boolean delivered(UserRecord u, Offsets.Position committed) {
         if (committed == null || committed.sequence() == null) {
             return false;
         }
-        int c = new BigInteger(rec.sequenceNumber()).compareTo(new BigInteger(committed.sequence()));
-        if (c != 0) {
-            return c < 0;
-        }
-        return Deaggregator.split(rec).size() - 1 <= committed.subSequence();
+        int c = new BigInteger(u.sequenceNumber()).compareTo(new BigInteger(committed.sequence()));
+        return c < 0 || (c == 0 && u.subSequence() <= committed.subSequence());
     }
 }

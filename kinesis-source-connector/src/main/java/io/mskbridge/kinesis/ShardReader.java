@@ -9,7 +9,7 @@ package io.mskbridge.kinesis;
  * the fetching method:
  * <ul>
  * <li>before the first read, it waits until {@link ShardFeed#parentsWaitMillis()} is 0 (parent gating);</li>
- * <li>it (re)starts AT {@link ShardFeed#sequence()}, or at {@link ShardFeed#startPosition()} when there is no
+ * <li>it (re)starts AT {@link ShardFeed#sequence()}, or at {@link ShardFeed#startPoint()} when there is no
  * position, and calls {@link ShardFeed#positionTrimmed} when that sequence is past the stream's retention;</li>
  * <li>it hands every batch it fetched, in shard order, to {@link ShardFeed#deliver}, which skips what was
  * already delivered, queues the rest for {@code poll()} and counts it in the task metrics; it holds back

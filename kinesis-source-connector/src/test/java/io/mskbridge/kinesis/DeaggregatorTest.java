@@ -3,6 +3,7 @@ package io.mskbridge.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mskbridge.kinesis.kpl.KplMessages;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -26,6 +29,31 @@ class DeaggregatorTest {
         try (InputStream in = DeaggregatorTest.class.getResourceAsStream("/kpl/aggregates.json")) {
             return new ObjectMapper().readTree(in);
         }
+    }
+
+    /** Aggregates around a split of the key space at 2^127 (see make-fixtures.js). */
+    static JsonNode reshardFixtures() throws Exception {
+        try (InputStream in = DeaggregatorTest.class.getResourceAsStream("/kpl/reshard-aggregates.json")) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    static final BigInteger HALF = BigInteger.ONE.shiftLeft(127);
+    static final ShardSpec.HashRange LOW = new ShardSpec.HashRange(BigInteger.ZERO, HALF.subtract(BigInteger.ONE));
+    static final ShardSpec.HashRange HIGH = new ShardSpec.HashRange(HALF, FakeKinesis.MAX_HASH_KEY);
+
+    /** The aggregate of {@code phase} routed to {@code route} ("low" or "high"). */
+    static JsonNode reshardAggregate(String phase, String route) throws Exception {
+        for (JsonNode a : reshardFixtures()) {
+            if (a.path("phase").asText().equals(phase) && a.path("route").asText().equals(route)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + phase + "/" + route + " aggregate in the fixtures");
+    }
+
+    static byte[] bytes(JsonNode aggregate) {
+        return Base64.getDecoder().decode(aggregate.path("data").asText());
     }
 
     static Record record(String seq, String key, byte[] data) {
@@ -55,6 +83,49 @@ class DeaggregatorTest {
     }
 
     @Test
+    void hashKeysAreTheReferenceAggregatorsExplicitKeysOrTheMd5OfThePartitionKey() throws Exception {
+        int explicit = 0;
+        for (JsonNode agg : reshardFixtures()) {
+            List<UserRecord> users = Deaggregator.split(record("49600", "outer", bytes(agg)));
+            JsonNode expected = agg.path("users");
+            assertThat(users).hasSize(expected.size());
+            for (int i = 0; i < users.size(); i++) {
+                JsonNode e = expected.get(i);
+                assertThat(users.get(i).explicitHashKey()).isEqualTo(e.has("explicitHashKey")
+                        ? e.path("explicitHashKey").asText() : null);
+                assertThat(users.get(i).hashKey()).isEqualTo(new BigInteger(e.path("hashKey").asText()));
+                explicit += e.has("explicitHashKey") ? 1 : 0;
+            }
+        }
+        assertThat(explicit).as("fixtures with explicit hash keys").isPositive();
+    }
+
+    @Test
+    void aShardOwnsTheUserRecordsInItsRangeAndEveryPlainRecord() throws Exception {
+        JsonNode stale = reshardAggregate("stale", "low");
+        List<UserRecord> users = Deaggregator.split(record("49600", "outer", bytes(stale)));
+        ShardSpec low = new ShardSpec("s", "shardId-1", ShardSpec.Start.TRIM_HORIZON, LOW, List.of());
+        ShardSpec high = new ShardSpec("s", "shardId-2", ShardSpec.Start.TRIM_HORIZON, HIGH, List.of());
+        for (int i = 0; i < users.size(); i++) {
+            boolean isLow = new BigInteger(stale.path("users").get(i).path("hashKey").asText()).compareTo(HALF) < 0;
+            assertThat(low.owns(users.get(i))).isEqualTo(isLow);
+            assertThat(high.owns(users.get(i))).isEqualTo(!isLow);
+        }
+        assertThat(users).filteredOn(low::owns).hasSizeBetween(1, users.size() - 1);
+        UserRecord plain = Deaggregator.split(record("1", "k", "{}".getBytes(StandardCharsets.UTF_8))).get(0);
+        assertThat(low.owns(plain) && high.owns(plain)).as("Kinesis routed plain records itself").isTrue();
+    }
+
+    @Test
+    void anExplicitHashKeyIndexOutsideTheTableIsACorruptAggregate() throws Exception {
+        byte[] proto = KplMessages.AggregatedRecord.newBuilder().addPartitionKeyTable("k")
+                .addRecords(KplMessages.Record.newBuilder().setPartitionKeyIndex(0).setExplicitHashKeyIndex(3)
+                        .setData(com.google.protobuf.ByteString.copyFromUtf8("{}")))
+                .build().toByteArray();
+        assertCorrupt(framed(proto), "explicit hash key index 3 outside the table");
+    }
+
+    @Test
     void plainRecordsPassThrough() {
         List<UserRecord> users = Deaggregator.split(record("1", "k", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
         assertThat(users).singleElement().satisfies(u -> {
@@ -76,14 +147,17 @@ class DeaggregatorTest {
         assertCorrupt(truncated, "KPL magic but only");
 
         // Valid MD5 over bytes that are not an AggregatedRecord.
-        byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
-        java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
-        byte[] digest = md5.digest(garbage);
-        byte[] bad = new byte[4 + garbage.length + 16];
-        System.arraycopy(Deaggregator.MAGIC, 0, bad, 0, 4);
-        System.arraycopy(garbage, 0, bad, 4, garbage.length);
-        System.arraycopy(digest, 0, bad, 4 + garbage.length, 16);
-        assertCorrupt(bad, "not parsable");
+        assertCorrupt(framed(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}), "not parsable");
+    }
+
+    /** Magic, {@code body}, MD5 of {@code body}: a record the checks of the aggregate format accept. */
+    private static byte[] framed(byte[] body) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("MD5").digest(body);
+        byte[] data = new byte[4 + body.length + 16];
+        System.arraycopy(Deaggregator.MAGIC, 0, data, 0, 4);
+        System.arraycopy(body, 0, data, 4, body.length);
+        System.arraycopy(digest, 0, data, 4 + body.length, 16);
+        return data;
     }
 
     private static void assertCorrupt(byte[] data, String reason) {

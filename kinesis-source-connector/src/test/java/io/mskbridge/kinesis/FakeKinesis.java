@@ -10,12 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.EncryptionType;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -32,14 +35,30 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
-/** In-memory Kinesis for unit tests: shards of records, index-based iterators, injectable faults. */
+/**
+ * In-memory Kinesis for unit tests: shards of records, index-based iterators (all types), ChildShards at the end
+ * of a closed shard, injectable faults, optional KMS encryption of the stream (as described; nothing is encrypted).
+ */
 final class FakeKinesis implements KinesisClient {
+
+    /** The whole hash key space, 0 to 2^128 - 1. */
+    static final BigInteger MAX_HASH_KEY = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
 
     static final class FakeShard {
         final String id;
         final String parent;
+        volatile String adjacentParent;
+        volatile BigInteger firstHashKey = BigInteger.ZERO;
+        volatile BigInteger lastHashKey = MAX_HASH_KEY;
         final List<Record> records = new ArrayList<>();
         volatile boolean closed;
+
+        /** Sets the shard's hash key range. */
+        FakeShard range(BigInteger first, BigInteger last) {
+            firstHashKey = first;
+            lastHashKey = last;
+            return this;
+        }
 
         FakeShard(String id, String parent) {
             this.id = id;
@@ -57,6 +76,10 @@ final class FakeKinesis implements KinesisClient {
     final AtomicInteger listShardsCalls = new AtomicInteger();
     /** Runs at the start of every ListShards call (a test may make it slow). */
     volatile Runnable beforeListShards = () -> { };
+    /** Arrival time of the records put from now on. */
+    volatile LongSupplier clock = System::currentTimeMillis;
+    /** The stream's KMS key as DescribeStreamSummary gives it, or null for an unencrypted stream. */
+    volatile String kmsKeyId;
     private long seq = 1000;
 
     FakeKinesis(String stream) {
@@ -81,7 +104,7 @@ final class FakeKinesis implements KinesisClient {
 
     synchronized Record put(String shardId, String key, byte[] data) {
         Record r = Record.builder().sequenceNumber(String.format("4960%040d", seq++)).partitionKey(key)
-                .data(SdkBytes.fromByteArray(data)).approximateArrivalTimestamp(Instant.ofEpochMilli(1_700_000_000_000L + seq))
+                .data(SdkBytes.fromByteArray(data)).approximateArrivalTimestamp(Instant.ofEpochMilli(clock.getAsLong()))
                 .build();
         shards.get(shardId).records.add(r);
         return r;
@@ -147,8 +170,9 @@ final class FakeKinesis implements KinesisClient {
         }
         List<Shard> out = new ArrayList<>();
         for (FakeShard s : shards.values()) {
-            out.add(Shard.builder().shardId(s.id).parentShardId(s.parent)
-                    .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey("1").build())
+            out.add(Shard.builder().shardId(s.id).parentShardId(s.parent).adjacentParentShardId(s.adjacentParent)
+                    .hashKeyRange(HashKeyRange.builder().startingHashKey(s.firstHashKey.toString())
+                            .endingHashKey(s.lastHashKey.toString()).build())
                     .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("0")
                             .endingSequenceNumber(s.closed ? "99999999999999999999999999999999999999999999" : null).build())
                     .build());
@@ -173,6 +197,15 @@ final class FakeKinesis implements KinesisClient {
                 break;
             case LATEST:
                 index = s.records.size();
+                break;
+            case AT_TIMESTAMP:
+                index = s.records.size();
+                for (int i = 0; i < s.records.size(); i++) {
+                    if (!s.records.get(i).approximateArrivalTimestamp().isBefore(r.timestamp())) {
+                        index = i;
+                        break;
+                    }
+                }
                 break;
             case AT_SEQUENCE_NUMBER:
             case AFTER_SEQUENCE_NUMBER:
@@ -214,8 +247,18 @@ final class FakeKinesis implements KinesisClient {
             List<Record> page = new ArrayList<>(s.records.subList(from, to));
             boolean end = to >= s.records.size();
             String next = end && s.closed ? null : s.id + ":" + to;
-            return GetRecordsResponse.builder().records(page).nextShardIterator(next)
-                    .millisBehindLatest(end ? 0L : 1000L).build();
+            GetRecordsResponse.Builder b = GetRecordsResponse.builder().records(page).nextShardIterator(next)
+                    .millisBehindLatest(end ? 0L : 1000L);
+            if (next == null) {
+                List<ChildShard> children = new ArrayList<>();
+                for (FakeShard c : shards.values()) {
+                    if (s.id.equals(c.parent) || s.id.equals(c.adjacentParent)) {
+                        children.add(ChildShard.builder().shardId(c.id).parentShards(c.parent).build());
+                    }
+                }
+                b.childShards(children);
+            }
+            return b.build();
         }
     }
 
@@ -233,7 +276,10 @@ final class FakeKinesis implements KinesisClient {
                             .errorMessage("Stream " + r.streamName() + " not found").build())
                     .build();
         }
-        return software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse.builder().build();
+        return software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse.builder()
+                .streamDescriptionSummary(d -> d.streamName(stream)
+                        .encryptionType(kmsKeyId == null ? EncryptionType.NONE : EncryptionType.KMS).keyId(kmsKeyId))
+                .build();
     }
 
     @Override

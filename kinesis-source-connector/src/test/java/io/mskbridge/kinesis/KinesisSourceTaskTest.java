@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.mskbridge.aws.AwsClientFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 
 class KinesisSourceTaskTest {
 
@@ -416,5 +417,116 @@ class KinesisSourceTaskTest {
 
         assertThat(((org.apache.kafka.connect.data.Struct) got.get(2).value()).get("amount")).isNull();
         assertThat(got.get(2).valueSchema()).isSameAs(schema);
+    }
+
+    /** Task props as a connector with kinesis.position=LATEST resolved at {@code latestMs} would give them. */
+    static Map<String, String> latestProps(long latestMs, String shardId) {
+        ShardSpec spec = new ShardSpec(STREAM, shardId, ShardSpec.Start.atTimestamp(java.time.Instant.ofEpochMilli(latestMs)),
+                null, List.of());
+        Map<String, String> p = props(spec.encode());
+        p.put(KinesisSourceConfig.POSITION, "LATEST");
+        p.put(KinesisSourceConfig.TASK_LATEST_MS, String.valueOf(latestMs));
+        return p;
+    }
+
+    /** Shard 0 with record 0 in it, and a LATEST moment after that record. */
+    long latestAfterARecord() throws InterruptedException {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", json(0));
+        long latest = System.currentTimeMillis() + 1;
+        Thread.sleep(5);
+        return latest;
+    }
+
+    @Test
+    void underLatestATaskRestartedBeforeTheShardsFirstRecordSkipsNothing() throws Exception {
+        long latest = latestAfterARecord();
+        Map<String, String> p = latestProps(latest, "shardId-0");
+        start(p);
+        Thread.sleep(700);
+        assertThat(task.poll()).as("nothing written since LATEST").isNull();
+        task.stop();
+
+        // Written while no task runs (a restart, a rebalance), before the shard's first record was delivered.
+        kinesis.put("shardId-0", "k", json(1));
+        kinesis.put("shardId-0", "k", json(2));
+        start(p);
+        List<SourceRecord> got = pollUntil(2, 10_000);
+        assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactly(1L, 2L);
+        assertThat(got).allSatisfy(r -> assertThat(off(r, Offsets.LATEST_MS)).as("stamped for a restarted connector")
+                .isEqualTo(latest));
+    }
+
+    @Test
+    void underLatestAFailedCallBeforeTheShardsFirstRecordSkipsNothing() throws Exception {
+        long latest = latestAfterARecord();
+        // The first GetRecords fails, and records arrive before the reader tries again.
+        kinesis.faults.add(() -> {
+            kinesis.put("shardId-0", "k", json(1));
+            kinesis.put("shardId-0", "k", json(2));
+            return FakeKinesis.throttle();
+        });
+        start(latestProps(latest, "shardId-0"));
+        assertThat(pollUntil(2, 10_000)).extracting(KinesisSourceTaskTest::id).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void kplUserRecordsOutsideTheShardsHashKeyRangeAreSkippedWhileTheOffsetMovesOn() throws Exception {
+        kinesis.shard("shardId-1", null);
+        JsonNode stale = DeaggregatorTest.reshardAggregate("stale", "low");
+        JsonNode after = DeaggregatorTest.reshardAggregate("after", "low");
+        var staleRecord = kinesis.put("shardId-1", "k20", DeaggregatorTest.bytes(stale));
+        kinesis.put("shardId-1", "k40", DeaggregatorTest.bytes(after));
+        ShardSpec low = new ShardSpec(STREAM, "shardId-1", ShardSpec.Start.TRIM_HORIZON, DeaggregatorTest.LOW, List.of());
+        Map<String, String> p = props(low.encode());
+        p.put(KinesisSourceConfig.PAYLOAD_FORMAT, "string");
+        start(p);
+
+        List<Long> owned = new ArrayList<>();
+        List<Long> ownedSubs = new ArrayList<>();
+        for (JsonNode agg : List.of(stale, after)) {
+            for (int i = 0; i < agg.path("users").size(); i++) {
+                JsonNode u = agg.path("users").get(i);
+                if (new java.math.BigInteger(u.path("hashKey").asText()).compareTo(DeaggregatorTest.HALF) < 0) {
+                    owned.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(u.path("data").asText())
+                            .path("id").asLong());
+                    ownedSubs.add((long) i);
+                }
+            }
+        }
+        assertThat(owned).hasSizeLessThan(stale.path("users").size() + after.path("users").size());
+        List<SourceRecord> got = pollUntil(owned.size(), 10_000);
+        Thread.sleep(500);
+        assertThat(task.poll()).isNull();
+        assertThat(got).extracting(r -> new com.fasterxml.jackson.databind.ObjectMapper().readTree((String) r.value())
+                .path("id").asLong()).containsExactlyElementsOf(owned);
+        assertThat(got).extracting(r -> off(r, "sub_sequence")).containsExactlyElementsOf(ownedSubs);
+        assertThat(off(got.get(0), "sequence")).isEqualTo(staleRecord.sequenceNumber());
+    }
+
+    @Test
+    void aParentWhoseLastAggregateBelongsToAnotherShardStillFinishes() throws Exception {
+        JsonNode stale = DeaggregatorTest.reshardAggregate("stale", "low");
+        JsonNode foreign = DeaggregatorTest.reshardAggregate("resent", "high");
+        kinesis.shard("shardId-1", null).range(DeaggregatorTest.LOW.first(), DeaggregatorTest.LOW.last());
+        kinesis.shard("shardId-3", "shardId-1");
+        var staleRecord = kinesis.put("shardId-1", "k20", DeaggregatorTest.bytes(stale));
+        // The parent ends with an aggregate all of whose user records belong to the high child.
+        kinesis.put("shardId-1", "k21", DeaggregatorTest.bytes(foreign));
+        kinesis.shards.get("shardId-1").closed = true;
+        kinesis.put("shardId-3", "k", json(99));
+        int lastOwned = 0;
+        for (int i = 0; i < stale.path("users").size(); i++) {
+            if (new java.math.BigInteger(stale.path("users").get(i).path("hashKey").asText())
+                    .compareTo(DeaggregatorTest.HALF) < 0) {
+                lastOwned = i;
+            }
+        }
+        // Everything the parent owns was delivered and committed.
+        committed.put(Offsets.partition(STREAM, "shardId-1"), Offsets.offset(staleRecord.sequenceNumber(), lastOwned, false));
+        ShardSpec parent = new ShardSpec(STREAM, "shardId-1", ShardSpec.Start.TRIM_HORIZON, DeaggregatorTest.LOW, List.of());
+        ShardSpec child = new ShardSpec(STREAM, "shardId-3", ShardSpec.Start.TRIM_HORIZON, null, List.of(parent));
+        start(props(child.encode()));
+        assertThat(pollUntil(1, 10_000)).extracting(KinesisSourceTaskTest::id).containsExactly(99L);
     }
 }

@@ -28,6 +28,11 @@ final class MapTaskContext implements SourceTaskContext {
 
     @Override
     public OffsetStorageReader offsetStorageReader() {
+        return reader(committed);
+    }
+
+    /** An offset reader answering from {@code committed} (a connector's context has one too). */
+    static OffsetStorageReader reader(Map<Map<String, Object>, Map<String, Object>> committed) {
         return new OffsetStorageReader() {
             @Override
             public <T> Map<String, Object> offset(Map<String, T> partition) {
