@@ -253,6 +253,9 @@ public class KinesisSourceConfig extends AbstractConfig {
     ShardSpec.Start start(Long latestMillis) {
         switch (position()) {
             case AT_TIMESTAMP:
+                if (positionTimestamp() == null) {
+                    throw new ConfigException(POSITION_TIMESTAMP, null, "required with " + POSITION + "=AT_TIMESTAMP");
+                }
                 return ShardSpec.Start.atTimestamp(positionTimestamp());
             case LATEST:
                 return latestMillis == null ? ShardSpec.Start.LATEST

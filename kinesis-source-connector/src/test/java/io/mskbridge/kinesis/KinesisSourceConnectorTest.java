@@ -260,6 +260,14 @@ class KinesisSourceConnectorTest {
     }
 
     @Test
+    void atTimestampWithoutItsTimestampFailsNamingTheKey() {
+        kinesis.shard("shardId-0", null);
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.POSITION, "AT_TIMESTAMP");
+        assertThatThrownBy(() -> start(p)).hasMessageContaining(KinesisSourceConfig.POSITION_TIMESTAMP);
+    }
+
+    @Test
     void underAtTimestampShardsClosedBeforeItAreSkippedAndChildrenInheritIt() {
         long t0 = 1_750_000_000_000L;
         AtomicLong clock = new AtomicLong(t0);

@@ -73,10 +73,15 @@ final class KinesisFixtures {
 
     /** Puts records {@code from..to-1}, key {@code k<id % KEYS>}, in batches, retrying failed entries in order. */
     static void put(KinesisClient k, String stream, int from, int to) {
+        put(k, stream, from, to, null);
+    }
+
+    /** The same, every record routed by {@code explicitHashKey} (null: by its partition key). */
+    static void put(KinesisClient k, String stream, int from, int to, String explicitHashKey) {
         for (int start = from; start < to; start += 100) {
             List<PutRecordsRequestEntry> batch = new ArrayList<>();
             for (int i = start; i < Math.min(to, start + 100); i++) {
-                batch.add(PutRecordsRequestEntry.builder().partitionKey("k" + (i % KEYS))
+                batch.add(PutRecordsRequestEntry.builder().partitionKey("k" + (i % KEYS)).explicitHashKey(explicitHashKey)
                         .data(SdkBytes.fromUtf8String("{\"id\":" + i + ",\"key\":\"k" + (i % KEYS) + "\"}")).build());
             }
             PutRecordsResponse r = k.putRecords(b -> b.streamName(stream).records(batch));
@@ -95,6 +100,11 @@ final class KinesisFixtures {
 
     /** Every id exactly once, and per partition key in increasing id order. */
     static void assertExactlyOnceInKeyOrder(List<ConsumerRecord<byte[], byte[]>> got, int count) {
+        assertExactlyOnceInKeyOrder(got, 0, count);
+    }
+
+    /** Ids {@code from..to-1} exactly once (no other), and per partition key in increasing id order. */
+    static void assertExactlyOnceInKeyOrder(List<ConsumerRecord<byte[], byte[]>> got, int from, int to) {
         List<Integer> ids = new ArrayList<>();
         Map<String, List<Integer>> perKey = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : got) {
@@ -104,8 +114,8 @@ final class KinesisFixtures {
             assertThat(key).isEqualTo("k" + (id % KEYS));
             perKey.computeIfAbsent(key, x -> new ArrayList<>()).add(id);
         }
-        assertThat(ids).as("every record exactly once").hasSize(count).doesNotHaveDuplicates();
-        assertThat(ids).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, count).boxed().toList());
+        assertThat(ids).as("every record exactly once").hasSize(to - from).doesNotHaveDuplicates();
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(from, to).boxed().toList());
         perKey.forEach((k, l) -> assertThat(l).as("order of key %s", k).isSorted());
     }
 
