@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -276,7 +277,16 @@ final class Reconciler implements AutoCloseable {
                 continue;
             }
             sinkOfKey.put(o.key(), d.name());
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key()));
+            ResponseBytes<GetObjectResponse> bytes;
+            try {
+                bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key()));
+            } catch (NoSuchKeyException e) {
+                // Listed, then gone for a moment: a restarted S3 task re-cutting a batch overwrites its objects, and
+                // the store may drop the old version before the new one is in. The next scan reads it again.
+                parsedKeys.remove(bucket + "/" + o.key());
+                s3Objects.get(d.name()).remove(o.key());
+                continue;
+            }
             Map<String, Integer> ids = s3Ids.computeIfAbsent(d.name(), k -> new ConcurrentHashMap<>());
             try (InputStream raw = bytes.asInputStream();
                  InputStream in = o.key().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
