@@ -310,7 +310,7 @@ public class KinesisSourceConnector extends SourceConnector {
             if (closed && reader != null) {
                 Offsets.Position c = committed(s.shardId());
                 ShardSpec self = spec(s, List.of());
-                result = ShardProgress.finished(kinesis, self, c);
+                result = ShardProgress.finished(kinesis, self, c, new ReadPacing(config.maxReadShare()));
                 if (result) {
                     finished.add(key);
                     if (c == null) {

@@ -68,7 +68,8 @@ class PollingShardReaderTest {
         metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes, clock::get);
         ShardFeed.Shared shared = new ShardFeed.Shared(TASK, config, queue, metrics, (s, e) -> reported.add(e));
         feed = new ShardFeed(shared, spec, stored, new RecordConverter(config.payloadFormat()),
-                new ParentGate(TASK, spec, kinesis, new MapTaskContext(props, committed), config.discoveryInterval()));
+                new ParentGate(TASK, spec, kinesis, new MapTaskContext(props, committed), config.discoveryInterval(),
+                        new ReadPacing(config.maxReadShare())));
         reader = new PollingShardReader(feed, kinesis, config, pool, 0);
         return reader;
     }
