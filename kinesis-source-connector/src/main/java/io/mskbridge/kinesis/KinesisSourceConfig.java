@@ -163,9 +163,8 @@ public class KinesisSourceConfig extends AbstractConfig {
                 ConfigDef.Range.between(1024, 256 * 1024 * 1024), Importance.LOW,
                 "Largest decompressed size of one record's data, in bytes. Decompression stops as soon as a "
                         + "payload would exceed it (a small 'zip bomb' cannot fill the worker's heap); such a "
-                        + "payload goes on as its original bytes with header kinesis.payload.error. Decompressed "
-                        + "values are not counted in " + QUEUE_MAX_BYTES + ", which counts the bytes read from "
-                        + "Kinesis: see the README for the memory this allows.",
+                        + "payload goes on as its original bytes with header kinesis.payload.error. "
+                        + QUEUE_MAX_BYTES + " counts a record at its decompressed size.",
                 STREAMS_GROUP, ++order, Width.SHORT, "Payload max decompressed size (bytes)");
         def.define(ON_TRIMMED_OFFSET, Type.STRING, "trim_horizon", ConfigEnums.validator(OnTrimmedOffset.class),
                 Importance.MEDIUM,
@@ -205,8 +204,8 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "has; the queue may exceed the bound by at most one GetRecords batch.",
                 FETCH_GROUP, ++order, Width.SHORT, "Queue bound (records)");
         def.define(QUEUE_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1), Importance.LOW,
-                "Bound, in bytes of record data and partition keys, of the same queue (a GetRecords batch is at "
-                        + "most 10 MB).",
+                "Bound, in bytes of record data (decompressed) and partition keys, of the same queue (a GetRecords "
+                        + "batch is at most 10 MB before decompression).",
                 FETCH_GROUP, ++order, Width.SHORT, "Queue bound (bytes)");
         def.define(FETCH_THREADS, Type.INT, 2, ConfigDef.Range.between(1, 64), Importance.LOW,
                 "Threads per task that call GetRecords for the task's shards (each shard is fetched by one thread "

@@ -85,6 +85,15 @@ public class KinesisSourceConnector extends SourceConnector {
     /** With kinesis.position=LATEST: the moment LATEST was resolved to (epoch millis); otherwise null. */
     private volatile Long latestMs;
     private final AtomicBoolean listingRequested = new AtomicBoolean();
+    /** Per stream, the highest shard id of the last listing: a shard id above it is a new (child) shard. */
+    private volatile Map<String, String> newestShards = Map.of();
+    /**
+     * How often, between discoveries, the connector asks whether a stream has shards newer than it knows (one
+     * ListShards call per stream from the newest known shard id). Children of a split thus get assigned within
+     * seconds whichever worker the task that met the parent's end runs on. Package-private for tests.
+     */
+    long newShardCheckMs = NEW_SHARD_CHECK_MS;
+    static final long NEW_SHARD_CHECK_MS = 5_000;
     private final Runnable listShardsNow = this::listShardsNow;
 
     public KinesisSourceConnector() {
@@ -140,6 +149,10 @@ public class KinesisSourceConnector extends SourceConnector {
         });
         long every = config.discoveryInterval().toMillis();
         discovery.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
+        if (newShardCheckMs < every) {
+            discovery.scheduleWithFixedDelay(this::checkForNewShards, newShardCheckMs, newShardCheckMs,
+                    TimeUnit.MILLISECONDS);
+        }
         ReshardSignal.register(props.get("name"), listShardsNow);
     }
 
@@ -154,6 +167,32 @@ public class KinesisSourceConnector extends SourceConnector {
             } catch (RejectedExecutionException e) {
                 // Stopping.
                 listingRequested.set(false);
+            }
+        }
+    }
+
+    /**
+     * Lists each stream's shards after its newest known one (ListShards allows 1,000 calls/s per stream, from
+     * AWS docs, so one call per stream every few seconds is nothing) and runs a discovery when there is any.
+     */
+    private void checkForNewShards() {
+        try {
+            for (Map.Entry<String, String> e : newestShards.entrySet()) {
+                String stream = e.getKey();
+                String newest = e.getValue();
+                ListShardsResponse r = kinesis.listShards(b -> b.streamName(stream).exclusiveStartShardId(newest));
+                // Compared here too: an endpoint that ignores ExclusiveStartShardId returns every shard.
+                if (r.shards().stream().anyMatch(s -> s.shardId().compareTo(newest) > 0)) {
+                    log.info("Kinesis source {}: stream {} has shards after {} (resharding); listing the shards now",
+                            props.get("name"), stream, newest);
+                    listShardsNow();
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (log.isDebugEnabled()) {
+                log.debug("Kinesis source {}: new-shard check failed (the next discovery covers it): {}",
+                        props.get("name"), AwsErrors.describe(e));
             }
         }
     }
@@ -193,9 +232,13 @@ public class KinesisSourceConnector extends SourceConnector {
     List<ShardSpec> discover(boolean first) {
         OffsetStorageReader reader = context == null ? null : context().offsetStorageReader();
         Map<String, Map<String, Shard>> listed = new LinkedHashMap<>();
+        Map<String, String> newest = new HashMap<>();
         for (String stream : config.streamNames()) {
-            listed.put(stream, listShards(stream));
+            Map<String, Shard> shards = listShards(stream);
+            listed.put(stream, shards);
+            shards.keySet().stream().max(Comparator.naturalOrder()).ifPresent(id -> newest.put(stream, id));
         }
+        newestShards = newest;
         if (first) {
             listed.forEach((stream, shards) -> shards.keySet().forEach(id -> initialShards.add(stream + "/" + id)));
             if (config.position() == KinesisSourceConfig.Position.LATEST && latestMs == null) {
@@ -310,7 +353,7 @@ public class KinesisSourceConnector extends SourceConnector {
             if (closed && reader != null) {
                 Offsets.Position c = committed(s.shardId());
                 ShardSpec self = spec(s, List.of());
-                result = ShardProgress.finished(kinesis, self, c);
+                result = ShardProgress.finished(kinesis, self, c, new ReadPacing(config.maxReadShare()));
                 if (result) {
                     finished.add(key);
                     if (c == null) {

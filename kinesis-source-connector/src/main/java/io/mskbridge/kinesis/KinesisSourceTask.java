@@ -116,7 +116,8 @@ public class KinesisSourceTask extends SourceTask {
                 resumed.add(s.stream() + "/" + s.shardId() + "@" + p.sequence() + "." + p.subSequence());
             }
             feeds.add(new ShardFeed(shared, s, p, new RecordConverter(config, structs),
-                    new ParentGate(taskName, s, kinesis, context, config.discoveryInterval())));
+                    new ParentGate(taskName, s, kinesis, context, config.discoveryInterval(),
+                            new ReadPacing(config.maxReadShare()))));
         }
         log.info("{}: assigned {} shard(s) {}; resuming {}; already finished {}", taskName, specs.size(),
                 ShardSpec.encodeAll(specs), resumed, done);

@@ -33,11 +33,12 @@ final class ParentGate {
     private final KinesisClient kinesis;
     private final SourceTaskContext context;
     private final long recheckMs;
+    private final ReadPacing probePacing;
     private final List<ShardSpec> waitingFor;
     private long nextCheck;
 
     ParentGate(String taskName, ShardSpec spec, KinesisClient kinesis, SourceTaskContext context,
-               Duration discoveryInterval) {
+               Duration discoveryInterval, ReadPacing probePacing) {
         this.taskName = taskName;
         this.spec = spec;
         this.kinesis = kinesis;
@@ -45,6 +46,7 @@ final class ParentGate {
         // At least 1 ms: a wait of 0 would tell the caller the gate is open.
         this.recheckMs = Math.max(1, Math.min(discoveryInterval.toMillis(), MAX_RECHECK_MS));
         this.waitingFor = new ArrayList<>(spec.parents());
+        this.probePacing = probePacing;
     }
 
     /**
@@ -63,7 +65,8 @@ final class ParentGate {
         OffsetStorageReader reader = context.offsetStorageReader();
         waitingFor.removeIf(p -> {
             try {
-                return ShardProgress.finished(kinesis, p, ShardProgress.committed(reader, p.stream(), p.shardId()));
+                return ShardProgress.finished(kinesis, p, ShardProgress.committed(reader, p.stream(), p.shardId()),
+                        probePacing);
             } catch (RuntimeException e) {
                 if (!AwsErrors.isRetriable(e)) {
                     throw e;

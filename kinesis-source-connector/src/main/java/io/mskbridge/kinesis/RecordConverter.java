@@ -85,8 +85,20 @@ final class RecordConverter {
         return Deaggregator.split(r);
     }
 
+    /**
+     * A converted user record and what it weighs in the task's queue: the user record's size with its data
+     * counted decompressed, so a small gzipped record that inflates to megabytes counts as megabytes.
+     */
+    record Converted(SourceRecord record, long queuedBytes) {
+    }
+
     /** The Connect record for one user record; {@code finished} marks the last record of a closed shard. */
     SourceRecord toSourceRecord(ShardKey shard, String topic, UserRecord u, boolean finished) {
+        return convert(shard, topic, u, finished).record();
+    }
+
+    /** {@link #toSourceRecord}, with the record's weight in the queue. */
+    Converted convert(ShardKey shard, String topic, UserRecord u, boolean finished) {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(H_STREAM, shard.stream());
         headers.addString(H_SHARD, shard.shardId());
@@ -117,10 +129,12 @@ final class RecordConverter {
             headers.addString(H_PAYLOAD_ERROR, error);
             payload = new SchemaAndValue(Schema.BYTES_SCHEMA, u.data());
         }
-        return new SourceRecord(shard.partition(),
+        SourceRecord record = new SourceRecord(shard.partition(),
                 Offsets.offset(u.sequenceNumber(), u.subSequence(), finished, shard.latestMs()),
                 topic, null, Schema.STRING_SCHEMA, u.partitionKey(), payload.schema(), payload.value(), arrival,
                 headers);
+        long inflated = d.data() == null ? 0 : Math.max(0, d.data().length - u.data().length);
+        return new Converted(record, u.sizeInBytes() + inflated);
     }
 
     /** Why a payload cannot be read in the configured format; the message is the header's text. */

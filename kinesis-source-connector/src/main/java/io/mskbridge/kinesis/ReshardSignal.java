@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentMap;
  * children get assigned at once. Connect 3.7 gives a task no channel to its connector ({@code
  * requestTaskReconfiguration()} is the connector's), so this reaches the connector only when it runs in the
  * task's worker JVM (one worker, or the task placed beside it); the connector and its tasks share the plugin's
- * class loader there, hence this static registry. Tasks in other workers rely on the discovery interval.
+ * class loader there, hence this static registry. For tasks in other workers, the connector's new-shard check
+ * (every few seconds, see {@code KinesisSourceConnector#checkForNewShards}) finds the children.
  */
 final class ReshardSignal {
 

@@ -148,10 +148,12 @@ final class ShardFeed {
         long bytes = 0;
         for (int i = 0; i < users.size(); i++) {
             UserRecord u = users.get(i);
-            batch.add(converter.toSourceRecord(key, topic, u, shardClosed && i == users.size() - 1));
-            sizes[i] = u.sizeInBytes();
-            bytes += sizes[i];
+            RecordConverter.Converted c = converter.convert(key, topic, u, shardClosed && i == users.size() - 1);
+            batch.add(c.record());
+            sizes[i] = c.queuedBytes();
+            bytes += u.sizeInBytes();
         }
+        // Metrics count what was read from Kinesis; the queue weighs records decompressed (its bound is memory).
         // Metrics first: once in the queue, records can be polled (and observed) before we get further.
         shared.metrics().recordBatch(stats, batch.size(), bytes, millisBehindLatest);
         shared.queue().addAll(batch, sizes);

@@ -27,7 +27,9 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * of {@code kinesis.position} LATEST/AT_TIMESTAMP: a closed shard with nothing after that point is finished
  * without being read), GetRecords must return nothing newer and no next iterator. User records outside the
  * shard's hash-key range count as delivered, since the reader skips them. A closed shard answers in one call,
- * so the probe is cheap; a positive answer never changes, so callers cache it.
+ * so the probe is cheap; a positive answer never changes, so callers cache it. When it takes more than one
+ * call, they are spaced as a reader's are ({@link ReadPacing}, {@code kinesis.max.read.share}): a parent may
+ * still be read by other consumers of the stream, and probes must not take their share of its limits.
  */
 final class ShardProgress {
 
@@ -46,7 +48,7 @@ final class ShardProgress {
      * True when the shard is closed and everything in it from its start point on, within its range, is at or
      * before {@code stored}. A shard without a start point (an older assignment) is probed from TRIM_HORIZON.
      */
-    static boolean finished(KinesisClient kinesis, ShardSpec shard, Offsets.Position stored) {
+    static boolean finished(KinesisClient kinesis, ShardSpec shard, Offsets.Position stored, ReadPacing pacing) {
         Offsets.Position committed = stored;
         if (committed != null && committed.finished()) {
             return true;
@@ -75,9 +77,14 @@ final class ShardProgress {
             // Expired past retention (or the stream is gone): nothing left to read.
             return true;
         }
+        long delay = 0;
         for (int i = 0; i < MAX_PROBE_CALLS && iterator != null; i++) {
+            if (delay > 0 && !pause(delay)) {
+                return false;
+            }
             String it = iterator;
             GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(it).limit(10));
+            delay = pacing.delayAfter(ReadPacing.bytesOf(r.records()));
             for (Record rec : r.records()) {
                 for (UserRecord u : Deaggregator.split(rec)) {
                     if (shard.owns(u) && !delivered(u, committed)) {
@@ -93,6 +100,17 @@ final class ShardProgress {
             }
         }
         return iterator == null;
+    }
+
+    /** Sleeps between two probe calls; false when interrupted (the caller is stopping: "not yet"). */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static boolean delivered(UserRecord u, Offsets.Position committed) {

@@ -70,6 +70,8 @@ final class FakeKinesis implements KinesisClient {
     final Map<String, FakeShard> shards = new LinkedHashMap<>();
     final Deque<Supplier<RuntimeException>> faults = new ArrayDeque<>();
     final AtomicInteger getRecordsCalls = new AtomicInteger();
+    /** When each GetRecords call came ({@link System#nanoTime()}), for pacing checks. */
+    final List<Long> getRecordsCallNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicInteger getShardIteratorCalls = new AtomicInteger();
     volatile int pageSize = 1000;
     volatile int listShardsPageSize = Integer.MAX_VALUE;
@@ -228,6 +230,7 @@ final class FakeKinesis implements KinesisClient {
     @Override
     public GetRecordsResponse getRecords(GetRecordsRequest r) {
         getRecordsCalls.incrementAndGet();
+        getRecordsCallNanos.add(System.nanoTime());
         Supplier<RuntimeException> f;
         synchronized (this) {
             f = faults.poll();

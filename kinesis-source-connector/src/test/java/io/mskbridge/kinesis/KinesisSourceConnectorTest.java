@@ -59,7 +59,12 @@ class KinesisSourceConnectorTest {
     }
 
     void start(Map<String, String> props) {
+        start(props, KinesisSourceConnector.NEW_SHARD_CHECK_MS);
+    }
+
+    void start(Map<String, String> props, long newShardCheckMs) {
         connector = new KinesisSourceConnector(c -> kinesis);
+        connector.newShardCheckMs = newShardCheckMs;
         connector.initialize(new SourceConnectorContext() {
             @Override
             public void requestTaskReconfiguration() {
@@ -299,6 +304,33 @@ class KinesisSourceConnectorTest {
         assertThat(a).containsOnlyKeys("shardId-1");
         assertThat(a.get("shardId-1").parents()).isEmpty();
         assertThat(a.get("shardId-1").start()).isEqualTo(ShardSpec.Start.atTimestamp(java.time.Instant.ofEpochMilli(t0 + 1500)));
+    }
+
+    @Test
+    void childrenOfASplitAreAssignedWithinSecondsWhereverTheTaskThatMetTheEndRuns() throws Exception {
+        kinesis.shard("shardId-000000000000", null);
+        kinesis.put("shardId-000000000000", "k", new byte[] {1});
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.DISCOVERY_INTERVAL_MS, "600000");
+        start(p, 200);
+        int calls = kinesis.listShardsCalls.get();
+        Thread.sleep(700);
+        assertThat(reconfigurations.get()).as("nothing new, no reconfiguration").isZero();
+        assertThat(kinesis.listShardsCalls.get() - calls).as("one cheap call per check").isBetween(2, 5);
+
+        // A split; no task of this JVM reads the parent (it may run on another worker), no discovery for 10 min.
+        kinesis.shards.get("shardId-000000000000").closed = true;
+        kinesis.shard("shardId-000000000001", "shardId-000000000000");
+        kinesis.shard("shardId-000000000002", "shardId-000000000000");
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (reconfigurations.get() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(reconfigurations.get()).isEqualTo(1);
+        assertThat(connector.assignment()).extracting(ShardSpec::shardId)
+                .containsExactly("shardId-000000000000", "shardId-000000000001", "shardId-000000000002");
+        assertThat(connector.assignment().get(1).parentIds()).as("the children still wait for their parent")
+                .containsExactly("shardId-000000000000");
     }
 
     @Test

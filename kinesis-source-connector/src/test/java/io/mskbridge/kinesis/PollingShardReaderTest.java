@@ -68,7 +68,8 @@ class PollingShardReaderTest {
         metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes, clock::get);
         ShardFeed.Shared shared = new ShardFeed.Shared(TASK, config, queue, metrics, (s, e) -> reported.add(e));
         feed = new ShardFeed(shared, spec, stored, new RecordConverter(config.payloadFormat()),
-                new ParentGate(TASK, spec, kinesis, new MapTaskContext(props, committed), config.discoveryInterval()));
+                new ParentGate(TASK, spec, kinesis, new MapTaskContext(props, committed), config.discoveryInterval(),
+                        new ReadPacing(config.maxReadShare())));
         reader = new PollingShardReader(feed, kinesis, config, pool, 0);
         return reader;
     }
@@ -377,6 +378,34 @@ class PollingShardReaderTest {
         queued();
         r.fetchOnce();
         assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void theByteBoundWeighsACompressedRecordAtItsDecompressedSize() throws Exception {
+        kinesis.shard("shardId-0", null);
+        // 200 kB of JSON that gzips to well under 1 kB: read as 200 kB, held in the queue as 200 kB.
+        String pad = "x".repeat(200_000);
+        byte[] inflated = ("{\"id\":0,\"event_type\":\"purchase\",\"pad\":\"" + pad + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] gz = PayloadFixtures.gzip(inflated);
+        assertThat(gz.length).isLessThan(1_000);
+        kinesis.put("shardId-0", "k", gz);
+        putJson("shardId-0", 1, 3);
+        Map<String, String> p = props();
+        p.put(KinesisSourceConfig.QUEUE_MAX_BYTES, "100000");
+        PollingShardReader r = reader(p, new ShardSpec(STREAM, "shardId-0", List.of(), false), null);
+        kinesis.pageSize = 1;
+
+        r.fetchOnce();
+        assertThat(queue.bytes()).as("the decompressed size counts").isGreaterThanOrEqualTo(inflated.length);
+        assertThat(metrics.getAttribute("bytes-read-total")).as("the metric counts what Kinesis returned")
+                .isEqualTo(new UserRecord("1", 0, false, "k", gz, 0, null).sizeInBytes());
+        int calls = kinesis.getRecordsCalls.get();
+        assertThat(r.fetchOnce()).as("one inflated record fills a 100 kB queue")
+                .isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
+        assertThat(kinesis.getRecordsCalls.get()).isEqualTo(calls);
+        assertThat(queued()).extracting(KinesisSourceTaskTest::id).containsExactly(0L);
+        assertThat(queue.bytes()).isZero();
     }
 
     @Test

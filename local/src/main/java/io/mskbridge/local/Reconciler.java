@@ -1,9 +1,7 @@
 package io.mskbridge.local;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -135,7 +133,8 @@ final class Reconciler implements AutoCloseable {
     private void accept(ConsumerRecord<byte[], byte[]> r) {
         JsonNode v;
         try {
-            v = JSON.readTree(r.value());
+            // A raw topic holds what producers put into Kinesis: gzipped events as gzip.
+            v = JSON.readTree(RawPayloads.text(r.value()));
         } catch (IOException e) {
             return;
         }
@@ -289,12 +288,12 @@ final class Reconciler implements AutoCloseable {
             }
             Map<String, Integer> ids = s3Ids.computeIfAbsent(d.name(), k -> new ConcurrentHashMap<>());
             try (InputStream raw = bytes.asInputStream();
-                 InputStream in = o.key().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        String id = JSON.readTree(line).path("id").asText(null);
+                 InputStream in = o.key().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+                // JSONL, or (raw archive, s3.format=bytes) the producers' payloads one per line, gzip ones whole.
+                for (byte[] rec : RawPayloads.split(in.readAllBytes(), (byte) '\n')) {
+                    byte[] text = RawPayloads.text(rec);
+                    if (!new String(text, StandardCharsets.UTF_8).isBlank()) {
+                        String id = JSON.readTree(text).path("id").asText(null);
                         if (id != null) {
                             ids.merge(id, 1, Integer::sum);
                         }
@@ -368,6 +367,8 @@ final class Reconciler implements AutoCloseable {
         Map<String, Set<String>> exp = expectedTopics(events);
         Report r = new Report();
         r.produced = events.size();
+        r.gzipped = producer.gzipped();
+        r.aggregated = producer.aggregated();
         r.produceSeconds = producer.seconds();
         r.totalSeconds = total.toMillis() / 1000.0;
         r.crashes = crashes;

@@ -9,6 +9,8 @@ import java.util.Map;
 final class Report {
 
     int produced;
+    int gzipped;
+    int aggregated;
     int valid;
     int invalid;
     int kafkaValid;
@@ -34,6 +36,8 @@ final class Report {
         sb.append("\n==================== MSK Bridge local pipeline: reconciliation ====================\n");
         sb.append(String.format("Produced        %7d events into 4 Kinesis streams in %.1f s (%.0f events/s)%n", produced, produceSeconds,
                 produceSeconds > 0 ? produced / produceSeconds : 0));
+        sb.append(String.format("  as producers send them: %d gzipped (the seed's recipe), %d in KPL aggregates, the rest plain JSON%n",
+                gzipped, aggregated));
         if (crashes > 0) {
             sb.append(String.format("Crash test      Connect worker SIGKILLed %d times mid-run and restarted%n", crashes));
         }

@@ -10,7 +10,8 @@ import io.mskbridge.local.LocalPipelineRunner;
 
 /**
  * The whole pipeline of bin/mskbridge-local (Kinesis → source + SMT chain → Kafka → DynamoDB and S3 sinks) with the
- * Connect worker JVM SIGKILLed twice mid-run and replaced: the books must still balance exactly.
+ * Connect worker JVM SIGKILLed twice mid-run and replaced: the books must still balance exactly. The events go in as
+ * producers send them: plain JSON, gzipped, and in KPL aggregates (some gzipped inside).
  */
 class LocalPipelineCrashIT {
 
@@ -20,6 +21,8 @@ class LocalPipelineCrashIT {
         LocalPipelineRunner.Result result = LocalPipelineRunner.run(2000, true,
                 Path.of(System.getProperty("mskbridge.plugin.dir")), root.resolve("docker/connectors"), 600);
         assertThat(result.report()).contains("SIGKILLed 2 times");
+        assertThat(result.report()).containsPattern("as producers send them: [1-9][0-9]* gzipped \\(the seed's recipe\\), "
+                + "[1-9][0-9]* in KPL aggregates");
         assertThat(result.balanced()).as(result.report()).isTrue();
     }
 }
