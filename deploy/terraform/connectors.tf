@@ -36,10 +36,10 @@ locals {
       "dynamodb.table.auto.create" = tostring(var.table_auto_create)
     }
     "dynamodb-sink-transactions" = {
-      "aws.region"                       = local.region
-      "topics"                           = var.stream_transaction
-      "dynamodb.table"                   = var.table
-      "dynamodb.table.auto.create"       = tostring(var.table_auto_create)
+      "aws.region"                        = local.region
+      "topics"                            = var.stream_transaction
+      "dynamodb.table"                    = var.table
+      "dynamodb.table.auto.create"        = tostring(var.table_auto_create)
       "errors.deadletterqueue.topic.name" = "${var.stream_transaction}.dynamodb.dlq"
     }
     "s3-archive-processed" = merge(local.sse, {

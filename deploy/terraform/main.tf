@@ -21,7 +21,7 @@ resource "aws_s3_object" "plugin" {
 
 # A custom plugin revision is immutable: a new ZIP name (a new version) makes a new plugin, and the connectors follow.
 resource "aws_mskconnect_custom_plugin" "pack" {
-  name         = "${var.name_prefix}${replace(trimsuffix(basename(local.plugin_zip), ".zip"), ".", "-")}"
+  name         = "${var.name_prefix}${replace(trimsuffix(trimprefix(basename(local.plugin_zip), "mskbridge-"), ".zip"), ".", "-")}"
   description  = "MSK Bridge connector pack: Kinesis source, DynamoDB sink, S3 archive sink and SMTs"
   content_type = "ZIP"
 

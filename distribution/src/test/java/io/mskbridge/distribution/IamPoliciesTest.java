@@ -299,7 +299,11 @@ class IamPoliciesTest {
     private static Set<String> awsActions(JsonNode policy) {
         assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
         Set<String> out = new TreeSet<>();
+        Set<String> sids = new HashSet<>();
         for (JsonNode st : policy.path("Statement")) {
+            // deploy/terraform drops statements by Sid (KMS statements without a key)
+            assertThat(sids.add(st.path("Sid").asText())).as("a unique, non-empty Sid in " + st).isTrue();
+            assertThat(st.path("Sid").asText()).isNotEmpty();
             assertThat(st.path("Effect").asText()).isEqualTo("Allow");
             assertThat(st.path("Resource").isArray()).as("Resource list in " + st).isTrue();
             st.path("Resource").forEach(r -> assertThat(r.asText()).as("no wildcard-only resource in " + st).isNotEqualTo("*"));

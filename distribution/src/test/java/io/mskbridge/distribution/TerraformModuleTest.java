@@ -48,7 +48,7 @@ class TerraformModuleTest {
     /** Terraform's built-in functions the module may call (Terraform language docs, "Functions"). */
     private static final Set<String> FUNCTIONS = Set.of("basename", "coalesce", "concat", "contains", "file", "filemd5",
             "fileset", "join", "jsondecode", "jsonencode", "lookup", "merge", "replace", "split", "templatefile",
-            "tostring", "trimsuffix", "can", "regex", "length", "keys", "values", "tomap", "toset", "set", "list",
+            "tostring", "trimprefix", "trimsuffix", "can", "regex", "length", "keys", "values", "tomap", "toset", "set", "list",
             "map", "object", "string", "number", "bool");
     private static final Set<String> FILE_FUNCTIONS = Set.of("file", "filemd5", "templatefile", "fileset");
 
