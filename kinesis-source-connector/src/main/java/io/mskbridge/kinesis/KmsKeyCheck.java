@@ -79,6 +79,6 @@ final class KmsKeyCheck {
         return "Stream '" + stream + "' is encrypted with KMS key " + keyId + " and cannot be read: " + what + " ("
                 + AwsErrors.describe(e) + "). The connector's identity needs kms:Decrypt on that key, e.g. in its "
                 + "IAM policy with the condition kms:ViaService = kinesis." + (region == null ? "<region>" : region)
-                + ".amazonaws.com (see deploy/iam/kinesis-source-connector.json), and the key policy must allow it.";
+                + ".amazonaws.com (see deploy/iam/kinesis-source.json), and the key policy must allow it.";
     }
 }

@@ -329,7 +329,7 @@ final class Reconciler implements AutoCloseable {
         return out;
     }
 
-    private static void compare(List<String> out, String where, Set<String> want, Map<String, Integer> got, boolean detailed) {
+    static void compare(List<String> out, String where, Set<String> want, Map<String, Integer> got, boolean detailed) {
         List<String> missing = new ArrayList<>();
         for (String id : want) {
             if (!got.containsKey(id)) {
