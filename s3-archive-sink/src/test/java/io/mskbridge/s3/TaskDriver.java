@@ -53,7 +53,14 @@ final class TaskDriver implements AutoCloseable {
     }
 
     TaskDriver(Map<String, String> props, Collection<TopicPartition> partitions) {
-        task.initialize(context(props, partitions));
+        this(props, partitions, null);
+    }
+
+    /** A task whose worker offers {@code reporter} as its errant record reporter (null: none). */
+    TaskDriver(Map<String, String> props, Collection<TopicPartition> partitions,
+               org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
+        SinkTaskContext base = context(props, partitions);
+        task.initialize(reporter == null ? base : new SinkTaskContextWithReporter(base, reporter));
         task.start(props);
         task.open(partitions);
     }
@@ -95,6 +102,56 @@ final class TaskDriver implements AutoCloseable {
             public void requestCommit() {
             }
         };
+    }
+
+    /** {@code base} with an errant record reporter. */
+    private static final class SinkTaskContextWithReporter implements SinkTaskContext {
+        private final SinkTaskContext base;
+        private final org.apache.kafka.connect.sink.ErrantRecordReporter reporter;
+
+        SinkTaskContextWithReporter(SinkTaskContext base, org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
+            this.base = base;
+            this.reporter = reporter;
+        }
+
+        @Override
+        public org.apache.kafka.connect.sink.ErrantRecordReporter errantRecordReporter() {
+            return reporter;
+        }
+
+        @Override
+        public Map<String, String> configs() {
+            return base.configs();
+        }
+
+        @Override
+        public void offset(Map<TopicPartition, Long> offsets) {
+        }
+
+        @Override
+        public void offset(TopicPartition tp, long offset) {
+        }
+
+        @Override
+        public void timeout(long timeoutMs) {
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return base.assignment();
+        }
+
+        @Override
+        public void pause(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void resume(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void requestCommit() {
+        }
     }
 
     void put(List<SinkRecord> batch) {
