@@ -150,7 +150,12 @@ final class ValueSchema {
                     + "is " + describe(value));
         }
         try {
-            return record(avro, value, "");
+            List<String> dropped = new ArrayList<>(0);
+            GenericData.Record r = record(avro, value, "", dropped);
+            for (String path : dropped) { // counted only for values written
+                droppedField(path);
+            }
+            return r;
         } catch (Mismatch m) {
             throw new DataException(S3ArchiveSinkConfig.VALUE_SCHEMA + ": " + m.getMessage());
         }
@@ -163,7 +168,7 @@ final class ValueSchema {
         }
     }
 
-    private GenericData.Record record(Schema s, Object value, String path) {
+    private GenericData.Record record(Schema s, Object value, String path, List<String> dropped) {
         Map<String, Object> fields = fieldsOf(value, s, path);
         GenericData.Record out = new GenericData.Record(s);
         for (Schema.Field f : s.getFields()) {
@@ -171,24 +176,24 @@ final class ValueSchema {
             boolean present = fields.containsKey(f.name());
             Object v = fields.get(f.name());
             if (v == null) {
-                if (present && accepts(f.schema(), null)) {
+                if (present && acceptsNull(f.schema())) {
                     out.put(f.pos(), null);
                 } else if (f.hasDefaultValue()) {
                     out.put(f.pos(), GenericData.get().getDefaultValue(f));
-                } else if (accepts(f.schema(), null)) {
+                } else if (acceptsNull(f.schema())) {
                     out.put(f.pos(), null);
                 } else {
                     throw new Mismatch(p, (present ? "is null" : "is missing") + ", and the schema's "
                             + f.schema().getType().getName() + " field is not nullable and has no default");
                 }
             } else {
-                out.put(f.pos(), convert(f.schema(), v, p));
+                out.put(f.pos(), convert(f.schema(), v, p, dropped));
             }
         }
         if (fields.size() > countPresent(s, fields)) {
             for (String name : fields.keySet()) {
                 if (s.getField(name) == null) {
-                    droppedField(join(path, name));
+                    dropped.add(join(path, name));
                 }
             }
         }
@@ -234,7 +239,7 @@ final class ValueSchema {
         throw new Mismatch(path, "is " + describe(value) + ", not an object for record " + s.getName());
     }
 
-    private static boolean accepts(Schema s, Object nullValue) {
+    private static boolean acceptsNull(Schema s) {
         if (s.getType() == Schema.Type.NULL) {
             return true;
         }
@@ -248,9 +253,9 @@ final class ValueSchema {
         return false;
     }
 
-    private Object convert(Schema s, Object v, String path) {
+    private Object convert(Schema s, Object v, String path, List<String> dropped) {
         if (v == null) {
-            if (accepts(s, null)) {
+            if (acceptsNull(s)) {
                 return null;
             }
             throw new Mismatch(path, "is null and the schema's " + s.getType().getName() + " is not nullable");
@@ -259,15 +264,20 @@ final class ValueSchema {
         switch (s.getType()) {
             case UNION:
                 List<String> tried = new ArrayList<>();
+                Mismatch last = null;
                 for (Schema b : s.getTypes()) {
                     if (b.getType() == Schema.Type.NULL) {
                         continue;
                     }
                     try {
-                        return convert(b, v, path);
+                        return convert(b, v, path, dropped);
                     } catch (Mismatch m) {
                         tried.add(typeName(b));
+                        last = m;
                     }
+                }
+                if (tried.size() == 1) {
+                    throw last; // an optional field: its one type says best what is wrong
                 }
                 throw new Mismatch(path, "is " + describe(v) + ", which none of " + tried + " takes without loss");
             case NULL:
@@ -334,7 +344,7 @@ final class ValueSchema {
                 List<Object> list = new ArrayList<>(((Collection<?>) v).size());
                 int i = 0;
                 for (Object o : (Collection<?>) v) {
-                    list.add(convert(s.getElementType(), o, path + "[" + i++ + "]"));
+                    list.add(convert(s.getElementType(), o, path + "[" + i++ + "]", dropped));
                 }
                 return new GenericData.Array<>(s, list);
             case MAP:
@@ -347,11 +357,11 @@ final class ValueSchema {
                         throw new Mismatch(path, "has a non-string key " + describe(e.getKey()));
                     }
                     String k = (String) e.getKey();
-                    map.put(k, convert(s.getValueType(), e.getValue(), path + "{" + k + "}"));
+                    map.put(k, convert(s.getValueType(), e.getValue(), path + "{" + k + "}", dropped));
                 }
                 return map;
             case RECORD:
-                return record(s, v, path);
+                return record(s, v, path, dropped);
             default:
                 throw new Mismatch(path, "has an unsupported schema type " + s.getType());
         }
