@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +28,9 @@ import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -95,6 +100,19 @@ class S3ArchiveFormatsTest {
         return out;
     }
 
+    @TempDir
+    Path tmp;
+
+    /** The records of an Avro or Parquet object (Parquet through parquet-avro's reader). */
+    private List<GenericRecord> read(String bucket, String key) throws Exception {
+        if (key.endsWith(".avro")) {
+            return readAvro(object(bucket, key));
+        }
+        Path f = Files.createTempFile(tmp, "obj", ".parquet");
+        Files.write(f, object(bucket, key));
+        return S3ArchiveSinkParquetTest.readAll(f);
+    }
+
     private static List<JsonNode> lines(byte[] data) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         for (String l : new String(data, StandardCharsets.UTF_8).split("\n")) {
@@ -158,6 +176,29 @@ class S3ArchiveFormatsTest {
                 "t+0+" + TopicPartitionWriter.pad(1) + ".parquet");
     }
 
+    @Test
+    void avroObjectsOfSchemalessValuesCarryTheValueSchemaAsWritten() throws Exception {
+        String schema = "{\"type\":\"record\",\"name\":\"Event\",\"namespace\":\"com.example\",\"fields\":["
+                + "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"n\",\"type\":[\"null\",\"long\"],"
+                + "\"default\":null}]}";
+        Map<String, String> p = props("fmt-avro-value-schema", "avro");
+        p.put("s3.value.schema", schema);
+        p.put("flush.size", "3");
+        Map<String, Object> a = new HashMap<>();
+        a.put("id", "a");
+        a.put("n", 1L);
+        a.put("other", true);
+        Map<String, Object> b = new HashMap<>();
+        b.put("id", "b");
+        // A Struct value keeps its own schema: a new object.
+        run(p, List.of(rec("t", 0, 0, T0, a, null), rec("t", 0, 1, T0, b, null), struct(2, V1),
+                rec("t", 0, 3, T0, a, null), rec("t", 0, 4, T0, b, null), rec("t", 0, 5, T0, b, null)));
+        List<GenericRecord> r = readAvro(object("fmt-avro-value-schema", "t+0+" + TopicPartitionWriter.pad(0) + ".avro"));
+        assertThat(r.get(0).getSchema()).isEqualTo(new org.apache.avro.Schema.Parser().parse(schema));
+        assertThat(r).extracting(g -> g.get("id").toString() + "/" + g.get("n")).containsExactly("a/1", "b/null");
+        assertThat(keys("fmt-avro-value-schema")).hasSize(3);
+    }
+
     // ---- item 8: Kafka envelope
 
     private static SinkRecord withHeaders(long offset, Object value, Schema schema) {
@@ -184,14 +225,16 @@ class S3ArchiveFormatsTest {
         assertThat(l.get(1).get("value").get("id").asText()).isEqualTo("s-1");
     }
 
-    @Test
-    void avroAndParquetEnvelopeIsTheKafkaRecordSchema() throws Exception {
-        Map<String, String> p = props("fmt-env-avro", "avro");
+    @ParameterizedTest
+    @ValueSource(strings = {"avro", "parquet"})
+    void avroAndParquetEnvelopeIsTheKafkaRecordSchema(String format) throws Exception {
+        String bucket = "fmt-env-" + format;
+        Map<String, String> p = props(bucket, format);
         p.put("s3.store.kafka.keys", "true");
         p.put("s3.store.kafka.headers", "true");
         p.put("flush.size", "2");
         run(p, List.of(withHeaders(0, struct(0, V1).value(), V1), withHeaders(1, struct(1, V1).value(), V1)));
-        List<GenericRecord> r = readAvro(object("fmt-env-avro", "t+0+" + TopicPartitionWriter.pad(0) + ".avro"));
+        List<GenericRecord> r = read(bucket, "t+0+" + TopicPartitionWriter.pad(0) + "." + format);
         assertThat(r.get(0).getSchema().getFullName()).isEqualTo("io.mskbridge.s3.KafkaRecord");
         assertThat(r.get(0).getSchema().getFields()).extracting(f -> f.name())
                 .containsExactly("key", "headers", "topic", "partition", "offset", "timestamp", "value");
@@ -200,7 +243,8 @@ class S3ArchiveFormatsTest {
         assertThat(e.get("topic").toString()).isEqualTo("t");
         assertThat(e.get("partition")).isEqualTo(0);
         assertThat(e.get("offset")).isEqualTo(1L);
-        assertThat(e.get("timestamp")).isEqualTo(T0 + 1);
+        Object ts = e.get("timestamp"); // the Parquet reader converts timestamp-millis to an Instant
+        assertThat(ts instanceof java.time.Instant ? ((java.time.Instant) ts).toEpochMilli() : ts).isEqualTo(T0 + 1);
         assertThat(((GenericRecord) e.get("value")).get("id").toString()).isEqualTo("s-1");
         List<?> headers = (List<?>) e.get("headers");
         assertThat(headers).hasSize(2);
