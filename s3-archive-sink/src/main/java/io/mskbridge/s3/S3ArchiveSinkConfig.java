@@ -322,10 +322,11 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "connector's identity may write to it.",
                 S3_GROUP, ++o, Width.MEDIUM, "Bucket");
         def.define(KEY_TEMPLATE, Type.STRING, KEY_TEMPLATE_DEFAULT, TEMPLATE_VALIDATOR, Importance.HIGH,
-                "Object key of each batch. Time placeholders use the record timestamp (UTC); field placeholders "
+                "Object key of each batch. Time placeholders use the record timestamp (UTC), or the event time "
+                        + "of " + PARTITION_TIME_FIELD + "; field placeholders "
                         + "read the record value, so e.g. {event_type} partitions by a field. {kafka.start_offset} "
-                        + "is the offset of the object's first record, zero-padded to " + START_OFFSET_DIGITS
-                        + " digits so keys sort. The format's extension (.jsonl, .jsonl.gz, .jsonl.zst, .avro, "
+                        + "is the offset of the object's first record, zero-padded to " + OFFSET_PAD_WIDTH
+                        + " digits (default " + START_OFFSET_DIGITS + ") so keys sort. The format's extension (.jsonl, .jsonl.gz, .jsonl.zst, .avro, "
                         + ".parquet) is "
                         + "appended. Object names are a pure function of the records, which makes rewrites after "
                         + "a crash idempotent.",
@@ -370,12 +371,13 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 "Object format. bytes: each record's value bytes as they came (use value.converter="
                         + "org.apache.kafka.connect.converters.ByteArrayConverter), each followed by "
                         + BYTES_SEPARATOR + "; a value that is not bytes is a record error. jsonl: one JSON document per line (schemaless maps and Structs; Structs as plain "
-                        + "JSON without a schema envelope). avro: Avro object container files for Struct values, "
-                        + "converted with Apicurio's AvroData; a schema change starts a new object. parquet: "
-                        + "Parquet files for Struct values, converted the same way and written with parquet-avro "
-                        + "(one or more row groups of at most " + PARQUET_ROW_GROUP_BYTES + "); a schema change "
-                        + "starts a new object. avro and parquet send schemaless values (maps) to the dead "
-                        + "letter queue, or fail the task without one.",
+                        + "JSON without a schema envelope); a schema change never starts a new object. avro: Avro "
+                        + "object container files for Struct values, converted with Apicurio's AvroData, and for "
+                        + "schemaless values (maps) converted to " + VALUE_SCHEMA + ". parquet: Parquet files of "
+                        + "the same records, written with parquet-avro (one or more row groups of at most "
+                        + PARQUET_ROW_GROUP_BYTES + "). For both, " + SCHEMA_COMPATIBILITY + " says what a "
+                        + "schema change does; without " + VALUE_SCHEMA + " they send schemaless values to the "
+                        + "dead letter queue, or fail the task without one.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Format");
         def.define(COMPRESSION, Type.STRING, Compression.GZIP.value, ConfigEnums.validator(Compression.class),
                 Importance.MEDIUM,
@@ -428,8 +430,9 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "batch's starts a new batch. backward: a record whose schema Connect's SchemaProjector "
                         + "can project to the open batch's schema (fields it lacks are optional or have defaults, "
                         + "types only widen) is projected and stays in the batch; a newer version "
-                        + "(Schema.version()) or a schema that does not project starts a new batch, as Confluent's "
-                        + "S3 sink does. Both are functions of the records, so a replay cuts the same objects.",
+                        + "(Schema.version()), a schema that does not project, or, for schemas without versions, "
+                        + "one with a field the batch's schema lacks (projecting would drop it) starts a new batch, "
+                        + "as Confluent's S3 sink does with versions. Both are functions of the records, so a replay cuts the same objects.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Schema compatibility");
         def.define(STORE_KAFKA_KEYS, Type.BOOLEAN, false, null, Importance.LOW,
                 "Write each record as an envelope {key, topic, partition, offset, timestamp, value} (with "
