@@ -59,15 +59,25 @@ final class TaskDriver implements AutoCloseable {
     /** A task whose worker offers {@code reporter} as its errant record reporter (null: none). */
     TaskDriver(Map<String, String> props, Collection<TopicPartition> partitions,
                org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
-        SinkTaskContext base = context(props, partitions);
-        task.initialize(reporter == null ? base : new SinkTaskContextWithReporter(base, reporter));
+        task.initialize(context(props, partitions, reporter));
         task.start(props);
         task.open(partitions);
     }
 
     /** The worker's side of a task that owns {@code partitions}: offset resets, pauses and timeouts do nothing. */
     static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions) {
+        return context(props, partitions, null);
+    }
+
+    /** The same, offering {@code reporter} as the errant record reporter (null: none). */
+    static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
+                                   org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
         return new SinkTaskContext() {
+            @Override
+            public org.apache.kafka.connect.sink.ErrantRecordReporter errantRecordReporter() {
+                return reporter;
+            }
+
             @Override
             public Map<String, String> configs() {
                 return props;
@@ -102,56 +112,6 @@ final class TaskDriver implements AutoCloseable {
             public void requestCommit() {
             }
         };
-    }
-
-    /** {@code base} with an errant record reporter. */
-    private static final class SinkTaskContextWithReporter implements SinkTaskContext {
-        private final SinkTaskContext base;
-        private final org.apache.kafka.connect.sink.ErrantRecordReporter reporter;
-
-        SinkTaskContextWithReporter(SinkTaskContext base, org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
-            this.base = base;
-            this.reporter = reporter;
-        }
-
-        @Override
-        public org.apache.kafka.connect.sink.ErrantRecordReporter errantRecordReporter() {
-            return reporter;
-        }
-
-        @Override
-        public Map<String, String> configs() {
-            return base.configs();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return base.assignment();
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
     }
 
     void put(List<SinkRecord> batch) {
