@@ -322,8 +322,8 @@ abstract class RecordEncoder {
                 }
                 Object value = record.value();
                 stored = s;
-                if (compatibility == SchemaCompatibility.BACKWARD && batchSchema != null) {
-                    Object projected = compatibility.project(s, value, batchSchema);
+                if (batchSchema != null) {
+                    Object projected = SchemaEvolution.projectToBatch(compatibility, s, value, batchSchema);
                     if (projected != null) {
                         stored = batchSchema;
                         value = projected;

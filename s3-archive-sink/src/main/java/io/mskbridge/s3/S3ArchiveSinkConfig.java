@@ -161,55 +161,6 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         public String configValue() {
             return value;
         }
-
-        /**
-         * {@code value} of schema {@code from} projected to the open batch's {@code to} with Connect's
-         * {@link org.apache.kafka.connect.data.SchemaProjector}, or null when it is not to be projected (a newer
-         * version by {@code Schema.version()}, or a schema the projector refuses): the record then starts a new
-         * object.
-         */
-        Object project(org.apache.kafka.connect.data.Schema from, Object value, org.apache.kafka.connect.data.Schema to) {
-            if (from == to || from.equals(to)) {
-                return value;
-            }
-            if (to.type() != org.apache.kafka.connect.data.Schema.Type.STRUCT || ValueSchema.isToken(to)) {
-                return null;
-            }
-            boolean versioned = from.version() != null && to.version() != null;
-            // A newer version starts a new object; without versions a schema the batch's does not cover (one
-            // that would lose a field) is the newer one.
-            if (versioned ? from.version() > to.version() : !covers(to, from)) {
-                return null;
-            }
-            try {
-                return org.apache.kafka.connect.data.SchemaProjector.project(from, value, to);
-            } catch (org.apache.kafka.connect.errors.DataException e) { // SchemaProjectorException too
-                return null;
-            }
-        }
-    }
-
-    /** Whether every field of {@code from}, nested ones included, has a field of the same name in {@code to}. */
-    static boolean covers(org.apache.kafka.connect.data.Schema to, org.apache.kafka.connect.data.Schema from) {
-        if (from.type() != to.type()) {
-            return true; // the projector decides about primitives (promotions)
-        }
-        switch (from.type()) {
-            case STRUCT:
-                for (org.apache.kafka.connect.data.Field f : from.fields()) {
-                    org.apache.kafka.connect.data.Field t = to.field(f.name());
-                    if (t == null || !covers(t.schema(), f.schema())) {
-                        return false;
-                    }
-                }
-                return true;
-            case ARRAY:
-                return covers(to.valueSchema(), from.valueSchema());
-            case MAP:
-                return covers(to.keySchema(), from.keySchema()) && covers(to.valueSchema(), from.valueSchema());
-            default:
-                return true;
-        }
     }
 
     /** Server-side encryption requested on every object. */

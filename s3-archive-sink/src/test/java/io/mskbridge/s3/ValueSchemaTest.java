@@ -121,6 +121,35 @@ class ValueSchemaTest {
     }
 
     @Test
+    void validateAttachesEachErrorToItsFieldAndTheExampleConfigPasses() throws Exception {
+        Map<String, String> p = new HashMap<>();
+        p.put("s3.bucket", "mskbridge-archive-dev");
+        p.put("s3.format", "parquet");
+        p.put("s3.compression", "snappy");
+        p.put("s3.value.schema", "{\"type\":\"record\"");
+        assertThat(S3ArchiveSinkConnectorTest.errors(p)).containsOnlyKeys("s3.value.schema");
+        p.put("s3.value.schema", SCHEMA.avro().toString());
+        assertThat(S3ArchiveSinkConnectorTest.errors(p)).isEmpty();
+        p.put("s3.format", "jsonl");
+        p.put("s3.compression", "gzip");
+        assertThat(S3ArchiveSinkConnectorTest.errors(p)).containsOnlyKeys("s3.value.schema");
+        p.remove("s3.value.schema");
+        p.put("s3.format", "bytes");
+        p.put("s3.store.kafka.keys", "true");
+        assertThat(S3ArchiveSinkConnectorTest.errors(p)).containsOnlyKeys("s3.store.kafka.keys");
+        p.put("s3.object.offset.pad.width", "21");
+        p.put("s3.schema.compatibility", "forward");
+        assertThat(S3ArchiveSinkConnectorTest.errors(p)).containsKeys("s3.object.offset.pad.width",
+                "s3.schema.compatibility");
+
+        com.fasterxml.jackson.databind.JsonNode example = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(java.nio.file.Files.readString(java.nio.file.Path.of("examples/s3-archive-processed-parquet.json")));
+        Map<String, String> e = new HashMap<>();
+        example.get("config").fields().forEachRemaining(f -> e.put(f.getKey(), f.getValue().asText()));
+        assertThat(S3ArchiveSinkConnectorTest.errors(e)).isEmpty();
+    }
+
+    @Test
     void theSchemaIsCheckedAtConfigTimeWithAClearError() {
         Map<String, String> p = TaskDriver.props(java.net.URI.create("http://localhost:1"), "b-cfg");
         p.put("s3.format", "parquet");
