@@ -295,6 +295,17 @@ public final class KeyTemplate {
      *                       message names the record and the placeholder
      */
     public String render(ConnectRecord<?> record, Function<String, ?> extras) {
+        return render(record, extras, record.timestamp());
+    }
+
+    /**
+     * Renders the key of one record with {@code {time:PATTERN}} taken from {@code timeMs} instead of the record
+     * timestamp (e.g. an event time read from the value); {@code {kafka.timestamp}} stays the record's.
+     *
+     * @param timeMs epoch milliseconds for the time placeholders; null means "no time" (then the default
+     *               applies, else it is an error)
+     */
+    public String render(ConnectRecord<?> record, Function<String, ?> extras, Long timeMs) {
         StringBuilder sb = new StringBuilder(sizeHint);
         for (Part p : parts) {
             if (p.kind == Kind.LITERAL) {
@@ -316,8 +327,7 @@ public final class KeyTemplate {
                     v = extras.apply(p.name);
                     break;
                 case TIME:
-                    Long ts = record.timestamp();
-                    v = ts == null ? null : p.formatter.format(Instant.ofEpochMilli(ts));
+                    v = timeMs == null ? null : p.formatter.format(Instant.ofEpochMilli(timeMs));
                     break;
                 default:
                     throw new IllegalStateException(p.kind.name());

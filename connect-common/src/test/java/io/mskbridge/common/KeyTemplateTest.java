@@ -116,6 +116,15 @@ class KeyTemplateTest {
     }
 
     @Test
+    void timePatternsCanRenderAnotherTimeThanTheRecordTimestamp() {
+        KeyTemplate t = KeyTemplate.parse("{time:yyyy/MM/dd/HH}/{kafka.timestamp}");
+        // An event time read from the value (the S3 sink's s3.partition.time.field); {kafka.timestamp} stays.
+        assertThat(t.render(sink(null, null), name -> null, 0L)).isEqualTo("1970/01/01/00/" + TS);
+        assertThat(KeyTemplate.parse("{time:yyyy|none}").render(sink(null, null), name -> null, null))
+                .isEqualTo("none");
+    }
+
+    @Test
     void recordWithoutTimestampFailsClearlyUnlessDefaulted() {
         SinkRecord noTs = new SinkRecord("orders", 0, null, null, null, null, 7L);
         assertThatThrownBy(() -> KeyTemplate.parse("{time:yyyy}").render(noTs))

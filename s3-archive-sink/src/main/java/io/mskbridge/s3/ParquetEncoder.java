@@ -50,11 +50,11 @@ final class ParquetEncoder extends RecordEncoder.AvroStored {
     private final int pageBytes;
     private BinaryDecoder decoder;
 
-    ParquetEncoder(Compression compression, int level, int rowGroupBytes, boolean scrubInvalidNames) {
-        super("parquet", scrubInvalidNames);
+    ParquetEncoder(Compression compression, int level, S3ArchiveSinkConfig config) {
+        super("parquet", config);
         this.codec = ParquetCodecs.codecName(compression);
         this.codecs = new ParquetCodecs(level);
-        this.rowGroupBytes = rowGroupBytes;
+        this.rowGroupBytes = config.parquetRowGroupBytes();
         this.pageBytes = pageBytes(rowGroupBytes);
     }
 

@@ -20,8 +20,11 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -30,6 +33,7 @@ import com.github.luben.zstd.ZstdOutputStream;
 
 import io.apicurio.registry.utils.converter.avro.AvroData;
 import io.mskbridge.s3.S3ArchiveSinkConfig.Compression;
+import io.mskbridge.s3.S3ArchiveSinkConfig.SchemaCompatibility;
 
 /**
  * Serializes records for a batch (the "stored" form kept in memory or spill files) and turns the stored form
@@ -42,8 +46,15 @@ import io.mskbridge.s3.S3ArchiveSinkConfig.Compression;
  */
 abstract class RecordEncoder {
 
-    /** Appends the stored form of one record value to {@code out}. */
-    abstract void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException;
+    private static final Logger log = LoggerFactory.getLogger(RecordEncoder.class);
+
+    /**
+     * Appends the stored form of one record to {@code out} and returns the schema it is stored under: a value
+     * schema different from the open batch's starts a new batch (Avro and Parquet objects hold one schema).
+     *
+     * @param batchSchema the schema of the open batch the record would join, or null when it starts one
+     */
+    abstract Schema encode(SinkRecord record, Schema batchSchema, ByteArrayOutputStream out) throws IOException;
 
     /** Writes the object content of a stored stream to {@code target} (not closed). */
     abstract void writeObject(InputStream stored, OutputStream target, String objectKey, Schema batchSchema)
@@ -51,19 +62,23 @@ abstract class RecordEncoder {
 
     abstract String contentType();
 
+    /** Fields of schemaless values that s3.value.schema does not name, dropped so far. */
+    long droppedFields() {
+        return 0;
+    }
+
     static RecordEncoder create(S3ArchiveSinkConfig config) {
         Compression compression = config.compression();
         int level = config.compressionLevel();
         switch (config.format()) {
             case JSONL:
-                return new Jsonl(compression, level);
+                return new Jsonl(compression, level, KafkaEnvelope.of(config));
             case BYTES:
                 return new Bytes(compression, level, config.bytesSeparator());
             case AVRO:
-                return new Avro(compression, level, config.scrubInvalidNames());
+                return new Avro(compression, level, config);
             case PARQUET:
-                return new ParquetEncoder(compression, level, config.parquetRowGroupBytes(),
-                        config.scrubInvalidNames());
+                return new ParquetEncoder(compression, level, config);
             default:
                 throw new IllegalArgumentException(config.format() + " is not supported");
         }
@@ -120,6 +135,14 @@ abstract class RecordEncoder {
         boolean compressed() {
             return compression != Compression.NONE;
         }
+
+        /** What every record of lines and raw bytes is stored under: they carry no schema in the object. */
+        private static final Schema ANY_SCHEMA = SchemaBuilder.struct().name("io.mskbridge.s3.AnySchema").build();
+
+        /** Lines and raw bytes carry no schema in the object: a schema change never starts a new one. */
+        static Schema sameBatch() {
+            return ANY_SCHEMA;
+        }
     }
 
     /**
@@ -135,7 +158,7 @@ abstract class RecordEncoder {
         }
 
         @Override
-        void encode(SinkRecord record, ByteArrayOutputStream out) {
+        Schema encode(SinkRecord record, Schema batchSchema, ByteArrayOutputStream out) {
             Object v = record.value();
             if (v instanceof byte[]) {
                 out.writeBytes((byte[]) v);
@@ -151,6 +174,7 @@ abstract class RecordEncoder {
                         + (s != null ? "a " + s.type() + " schema" : "a schemaless " + v.getClass().getSimpleName()));
             }
             out.writeBytes(separator);
+            return sameBatch();
         }
 
         @Override
@@ -162,17 +186,25 @@ abstract class RecordEncoder {
     static final class Jsonl extends WholeFile {
         private static final JsonFactory JSON = new JsonFactory();
 
-        Jsonl(Compression compression, int level) {
+        private final KafkaEnvelope envelope;
+
+        Jsonl(Compression compression, int level, KafkaEnvelope envelope) {
             super(compression, level);
+            this.envelope = envelope;
         }
 
         @Override
-        void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException {
+        Schema encode(SinkRecord record, Schema batchSchema, ByteArrayOutputStream out) throws IOException {
             try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                JsonValueWriter.write(g, record.valueSchema(), record.value());
+                if (envelope != null) {
+                    envelope.writeJson(g, record);
+                } else {
+                    JsonValueWriter.write(g, record.valueSchema(), record.value());
+                }
             }
             out.write('\n');
+            return sameBatch();
         }
 
         @Override
@@ -191,11 +223,24 @@ abstract class RecordEncoder {
         private final Map<Schema, Converted> schemas = new IdentityHashMap<>();
         private final String formatName;
         private final boolean scrubInvalidNames;
+        private final SchemaCompatibility compatibility;
+        /** s3.value.schema, or null: what schemaless values are converted to. */
+        private final ValueSchema valueSchema;
+        /** s3.store.kafka.keys/headers, or null. */
+        private final KafkaEnvelope envelope;
         private BinaryEncoder encoder;
 
-        AvroStored(String formatName, boolean scrubInvalidNames) {
+        AvroStored(String formatName, S3ArchiveSinkConfig config) {
             this.formatName = formatName;
-            this.scrubInvalidNames = scrubInvalidNames;
+            this.scrubInvalidNames = config.scrubInvalidNames();
+            this.compatibility = config.schemaCompatibility();
+            this.valueSchema = config.valueSchema();
+            this.envelope = KafkaEnvelope.of(config);
+        }
+
+        @Override
+        long droppedFields() {
+            return valueSchema == null ? 0 : valueSchema.droppedFields();
         }
 
         /** A value schema as written: its Connect form after scrubbing (often the same) and its Avro form. */
@@ -209,8 +254,18 @@ abstract class RecordEncoder {
             }
         }
 
-        org.apache.avro.Schema avroSchema(Schema connectSchema) {
-            return converted(connectSchema).avro;
+        /** The Avro schema of an object whose batch schema (see {@link #encode}) is {@code batchSchema}. */
+        org.apache.avro.Schema avroSchema(Schema batchSchema) {
+            org.apache.avro.Schema value = valueSchema != null && batchSchema == valueSchema.token()
+                    ? valueSchema.avro() : converted(batchSchema).avro;
+            if (valueSchema != null && log.isDebugEnabled()) {
+                Map<String, Long> dropped = valueSchema.takeDroppedSummary();
+                if (!dropped.isEmpty()) {
+                    log.debug("Fields not in {} dropped from the values written since the last object: {}",
+                            S3ArchiveSinkConfig.VALUE_SCHEMA, dropped);
+                }
+            }
+            return envelope == null ? value : envelope.schema(value);
         }
 
         /**
@@ -249,16 +304,39 @@ abstract class RecordEncoder {
         }
 
         @Override
-        void encode(SinkRecord record, ByteArrayOutputStream out) throws IOException {
+        Schema encode(SinkRecord record, Schema batchSchema, ByteArrayOutputStream out) throws IOException {
             Schema s = record.valueSchema();
-            if (s == null || s.type() != Schema.Type.STRUCT) {
-                throw new DataException("s3.format=" + formatName + " needs Struct values with a schema (e.g. "
-                        + "JsonConverter with schemas.enable=true or an Avro converter), got "
-                        + (s == null ? "a schemaless value" : "a " + s.type() + " schema"));
+            Schema stored;
+            org.apache.avro.Schema as;
+            Object datum;
+            if (s == null && valueSchema != null) {
+                datum = valueSchema.convert(record.value());
+                stored = valueSchema.token();
+                as = valueSchema.avro();
+            } else {
+                if (s == null || s.type() != Schema.Type.STRUCT) {
+                    throw new DataException("s3.format=" + formatName + " needs Struct values with a schema (e.g. "
+                            + "JsonConverter with schemas.enable=true or an Avro converter), or "
+                            + S3ArchiveSinkConfig.VALUE_SCHEMA + " for schemaless values; got "
+                            + (s == null ? "a schemaless value" : "a " + s.type() + " schema"));
+                }
+                Object value = record.value();
+                stored = s;
+                if (batchSchema != null) {
+                    Object projected = SchemaEvolution.projectToBatch(compatibility, s, value, batchSchema);
+                    if (projected != null) {
+                        stored = batchSchema;
+                        value = projected;
+                    }
+                }
+                Converted c = converted(stored);
+                as = c.avro;
+                datum = avroData.fromConnectData(c.connect, AvroNames.convert(stored, c.connect, value));
             }
-            Converted c = converted(s);
-            org.apache.avro.Schema as = c.avro;
-            Object datum = avroData.fromConnectData(c.connect, AvroNames.convert(s, c.connect, record.value()));
+            if (envelope != null) {
+                as = envelope.schema(as);
+                datum = envelope.wrap(record, datum, as);
+            }
             int lenPos = out.size();
             out.write(new byte[4]);
             encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
@@ -267,6 +345,7 @@ abstract class RecordEncoder {
             int len = out.size() - lenPos - 4;
             byte[] header = ByteBuffer.allocate(4).putInt(len).array();
             patch(out, lenPos, header);
+            return stored;
         }
 
         /** Receives one stored datum; {@code buf} is reused for the next one. */
@@ -297,8 +376,8 @@ abstract class RecordEncoder {
     static final class Avro extends AvroStored {
         private final CodecFactory codec;
 
-        Avro(Compression compression, int level, boolean scrubInvalidNames) {
-            super("avro", scrubInvalidNames);
+        Avro(Compression compression, int level, S3ArchiveSinkConfig config) {
+            super("avro", config);
             switch (compression) {
                 case SNAPPY:
                     codec = CodecFactory.snappyCodec();

@@ -54,6 +54,13 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String UPLOAD_RETRY_TIMEOUT_MS = "s3.upload.retry.timeout.ms";
     public static final String BYTES_SEPARATOR = "s3.bytes.separator";
     public static final String SCRUB_INVALID_NAMES = "s3.avro.scrub.invalid.names";
+    // Archive formats as Confluent's S3 sink users know them (issue 13, items 6-8).
+    public static final String VALUE_SCHEMA = "s3.value.schema";
+    public static final String SCHEMA_COMPATIBILITY = "s3.schema.compatibility";
+    public static final String STORE_KAFKA_KEYS = "s3.store.kafka.keys";
+    public static final String STORE_KAFKA_HEADERS = "s3.store.kafka.headers";
+    public static final String PARTITION_TIME_FIELD = "s3.partition.time.field";
+    public static final String OFFSET_PAD_WIDTH = "s3.object.offset.pad.width";
 
     /** S3's limit on an object key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
@@ -125,6 +132,29 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
         static NullBehavior parse(String s) {
             return ConfigEnums.parse(NullBehavior.class, NULL_VALUES, s);
+        }
+
+        @Override
+        public String configValue() {
+            return value;
+        }
+    }
+
+    /** What a value schema change does to Avro and Parquet objects (JSON Lines and bytes ignore it). */
+    public enum SchemaCompatibility implements ConfigChoice {
+        /** Any change starts a new object. */
+        NONE("none"),
+        /** An older schema is projected to the batch's (newer) one; a newer schema starts a new object. */
+        BACKWARD("backward");
+
+        final String value;
+
+        SchemaCompatibility(String value) {
+            this.value = value;
+        }
+
+        static SchemaCompatibility parse(String s) {
+            return ConfigEnums.parse(SchemaCompatibility.class, SCHEMA_COMPATIBILITY, s);
         }
 
         @Override
@@ -210,6 +240,29 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
     };
 
+    private static final ConfigDef.Validator VALUE_SCHEMA_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            try {
+                ValueSchema.parse((String) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, abbreviate((String) value), "The Avro schema " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an Avro record schema (JSON), or empty";
+        }
+    };
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
     private static final ConfigDef CONFIG_DEF = build();
 
     private static ConfigDef build() {
@@ -220,14 +273,34 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "connector's identity may write to it.",
                 S3_GROUP, ++o, Width.MEDIUM, "Bucket");
         def.define(KEY_TEMPLATE, Type.STRING, KEY_TEMPLATE_DEFAULT, TEMPLATE_VALIDATOR, Importance.HIGH,
-                "Object key of each batch. Time placeholders use the record timestamp (UTC); field placeholders "
+                "Object key of each batch. Time placeholders use the record timestamp (UTC), or the event time "
+                        + "of " + PARTITION_TIME_FIELD + "; field placeholders "
                         + "read the record value, so e.g. {event_type} partitions by a field. {kafka.start_offset} "
-                        + "is the offset of the object's first record, zero-padded to " + START_OFFSET_DIGITS
-                        + " digits so keys sort. The format's extension (.jsonl, .jsonl.gz, .jsonl.zst, .avro, "
+                        + "is the offset of the object's first record, zero-padded to " + OFFSET_PAD_WIDTH
+                        + " digits (default " + START_OFFSET_DIGITS + ") so keys sort. The format's extension (.jsonl, .jsonl.gz, .jsonl.zst, .avro, "
                         + ".parquet) is "
                         + "appended. Object names are a pure function of the records, which makes rewrites after "
                         + "a crash idempotent.",
                 S3_GROUP, ++o, Width.LONG, "Object key template");
+        def.define(PARTITION_TIME_FIELD, Type.STRING, null, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                "Event-time partitioning: a field of the record value (a path such as payload.ts) whose time the "
+                        + "{time:PATTERN} placeholders of " + KEY_TEMPLATE + " render instead of the record "
+                        + "timestamp. Accepted: ISO-8601 with Z or an offset, ISO-8601 without an offset (read as "
+                        + "UTC), epoch milliseconds (an integer or a string of digits), a Connect Timestamp. A "
+                        + "record whose field is missing, null or not a timestamp is a record error naming the "
+                        + "field (DLQ). Batches still rotate on the record timestamp (" + ROTATE_INTERVAL_MS
+                        + "): a batch with events of several hours writes one object per hour, so late events "
+                        + "do not cut batches short and object names stay a pure function of the records. Empty: "
+                        + "the record timestamp.",
+                S3_GROUP, ++o, Width.MEDIUM, "Partition time field");
+        def.define(OFFSET_PAD_WIDTH, Type.INT, START_OFFSET_DIGITS, ConfigDef.Range.between(1, START_OFFSET_DIGITS),
+                Importance.LOW,
+                "Zero-padded width of {" + START_OFFSET_VAR + "} in object names (Confluent's sink uses 10). "
+                        + "Offsets with more digits are written in full. The default, " + START_OFFSET_DIGITS
+                        + ", holds any offset, so keys sort by offset. Changing it renames every object "
+                        + "written afterwards: a replay across the change writes the replayed batches a second "
+                        + "time under the new names.",
+                S3_GROUP, ++o, Width.SHORT, "Offset pad width");
         def.define(SSE, Type.STRING, Sse.NONE.value, ConfigEnums.validator(Sse.class), Importance.LOW,
                 "Server-side encryption requested for every object: none (bucket default), AES256 (SSE-S3) or "
                         + "aws:kms (SSE-KMS, with " + SSE_KMS_KEY_ID + " or the account's aws/s3 key).",
@@ -249,12 +322,13 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 "Object format. bytes: each record's value bytes as they came (use value.converter="
                         + "org.apache.kafka.connect.converters.ByteArrayConverter), each followed by "
                         + BYTES_SEPARATOR + "; a value that is not bytes is a record error. jsonl: one JSON document per line (schemaless maps and Structs; Structs as plain "
-                        + "JSON without a schema envelope). avro: Avro object container files for Struct values, "
-                        + "converted with Apicurio's AvroData; a schema change starts a new object. parquet: "
-                        + "Parquet files for Struct values, converted the same way and written with parquet-avro "
-                        + "(one or more row groups of at most " + PARQUET_ROW_GROUP_BYTES + "); a schema change "
-                        + "starts a new object. avro and parquet send schemaless values (maps) to the dead "
-                        + "letter queue, or fail the task without one.",
+                        + "JSON without a schema envelope); a schema change never starts a new object. avro: Avro "
+                        + "object container files for Struct values, converted with Apicurio's AvroData, and for "
+                        + "schemaless values (maps) converted to " + VALUE_SCHEMA + ". parquet: Parquet files of "
+                        + "the same records, written with parquet-avro (one or more row groups of at most "
+                        + PARQUET_ROW_GROUP_BYTES + "). For both, " + SCHEMA_COMPATIBILITY + " says what a "
+                        + "schema change does; without " + VALUE_SCHEMA + " they send schemaless values to the "
+                        + "dead letter queue, or fail the task without one.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Format");
         def.define(COMPRESSION, Type.STRING, Compression.GZIP.value, ConfigEnums.validator(Compression.class),
                 Importance.MEDIUM,
@@ -286,6 +360,43 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "not starting with a letter or _): event-type is written as event_type. Two fields "
                         + "that scrub to the same name are a record error.",
                 FORMAT_GROUP, ++o, Width.SHORT, "Scrub invalid Avro names");
+        def.define(VALUE_SCHEMA, Type.STRING, null, VALUE_SCHEMA_VALIDATOR, Importance.MEDIUM,
+                "s3.format=avro and parquet only: an Avro record schema (JSON) that schemaless values (maps, "
+                        + "e.g. JsonConverter with schemas.enable=false) are converted to; Struct values keep "
+                        + "their own schema. Fields are taken by name. A value is converted only without loss: "
+                        + "an integer into long/float/double when exactly representable, an integral number into "
+                        + "int/long, a number into a decimal whose scale holds it, a float or double from a "
+                        + "number whose decimal form it keeps (0.1 stays 0.1), an ISO-8601 string into "
+                        + "timestamp-millis/-micros or date when no digits are dropped; never a string from a "
+                        + "number or the reverse. A missing field, or a null in a non-nullable one, takes the "
+                        + "field's default, else null when the field is nullable. A union takes the first branch "
+                        + "the value converts to. Fields the schema does not name are dropped and counted "
+                        + "(metric ValueFieldsDropped; DEBUG logs them per object). A value that cannot be "
+                        + "converted is a record error naming the field (DLQ).",
+                FORMAT_GROUP, ++o, Width.LONG, "Value schema (Avro)");
+        def.define(SCHEMA_COMPATIBILITY, Type.STRING, SchemaCompatibility.NONE.value,
+                ConfigEnums.validator(SchemaCompatibility.class), Importance.MEDIUM,
+                "s3.format=avro and parquet only (an object holds one schema; jsonl and bytes never start an "
+                        + "object because a schema changed). none: a value schema different from the open "
+                        + "batch's starts a new batch. backward: a record whose schema Connect's SchemaProjector "
+                        + "can project to the open batch's schema (fields it lacks are optional or have defaults, "
+                        + "types only widen) is projected and stays in the batch; a newer version "
+                        + "(Schema.version()), a schema that does not project, or, for schemas without versions, "
+                        + "one with a field the batch's schema lacks (projecting would drop it) starts a new batch, "
+                        + "as Confluent's S3 sink does with versions. Both are functions of the records, so a replay cuts the same objects.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Schema compatibility");
+        def.define(STORE_KAFKA_KEYS, Type.BOOLEAN, false, null, Importance.LOW,
+                "Write each record as an envelope {key, topic, partition, offset, timestamp, value} (with "
+                        + STORE_KAFKA_HEADERS + " also headers). jsonl: the key as a JSON value. avro and "
+                        + "parquet: the record io.mskbridge.s3.KafkaRecord, the key an optional string (a string "
+                        + "key as it is, any other key as its JSON text). Not with bytes.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Store Kafka keys");
+        def.define(STORE_KAFKA_HEADERS, Type.BOOLEAN, false, null, Importance.LOW,
+                "Write each record as an envelope {headers, topic, partition, offset, timestamp, value} (with "
+                        + STORE_KAFKA_KEYS + " also the key); headers as an array of {key, value} in record "
+                        + "order. jsonl: header values as JSON values. avro and parquet: header values as optional "
+                        + "strings (a string as it is, anything else as its JSON text). Not with bytes.",
+                FORMAT_GROUP, ++o, Width.SHORT, "Store Kafka headers");
 
         o = 0;
         def.define(FLUSH_SIZE, Type.INT, 10_000, ConfigDef.Range.between(1, 100_000_000), Importance.HIGH,
@@ -366,6 +477,29 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         if (sizeErr != null) {
             throw new ConfigException(sizeErr);
         }
+        String fmtErr = archiveFormatError(format(), getString(VALUE_SCHEMA), storeKafkaKeys() || storeKafkaHeaders());
+        if (fmtErr != null) {
+            throw new ConfigException(fmtErr);
+        }
+    }
+
+    /** The cross-field rules of s3.value.schema and the envelope keys, or null. */
+    static String archiveFormatError(Format format, String valueSchema, boolean envelope) {
+        if (valueSchema != null && format != Format.AVRO && format != Format.PARQUET) {
+            return VALUE_SCHEMA + " is only used with " + FORMAT + "=avro or parquet (jsonl writes schemaless "
+                    + "values as they are)";
+        }
+        if (valueSchema != null && format == Format.PARQUET) {
+            String empty = ValueSchema.parse(valueSchema).emptyRecord();
+            if (empty != null) {
+                return VALUE_SCHEMA + ": " + empty + " is a record without fields, and Parquet has no empty groups";
+            }
+        }
+        if (envelope && format == Format.BYTES) {
+            return STORE_KAFKA_KEYS + " and " + STORE_KAFKA_HEADERS + " need a format with records (jsonl, avro, "
+                    + "parquet); bytes writes the value bytes only";
+        }
+        return null;
     }
 
     /**
@@ -433,6 +567,33 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     public boolean scrubInvalidNames() {
         return getBoolean(SCRUB_INVALID_NAMES);
+    }
+
+    /** s3.value.schema parsed, or null when unset. */
+    ValueSchema valueSchema() {
+        String v = getString(VALUE_SCHEMA);
+        return v == null ? null : ValueSchema.parse(v);
+    }
+
+    public SchemaCompatibility schemaCompatibility() {
+        return SchemaCompatibility.parse(getString(SCHEMA_COMPATIBILITY));
+    }
+
+    public boolean storeKafkaKeys() {
+        return getBoolean(STORE_KAFKA_KEYS);
+    }
+
+    public boolean storeKafkaHeaders() {
+        return getBoolean(STORE_KAFKA_HEADERS);
+    }
+
+    /** s3.partition.time.field, or null for the record timestamp. */
+    public String partitionTimeField() {
+        return getString(PARTITION_TIME_FIELD);
+    }
+
+    public int offsetPadWidth() {
+        return getInt(OFFSET_PAD_WIDTH);
     }
 
     /** The bytes of an escaped separator (see {@link #BYTES_SEPARATOR}); IllegalArgumentException if malformed. */

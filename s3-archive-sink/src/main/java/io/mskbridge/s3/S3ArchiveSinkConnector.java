@@ -101,6 +101,17 @@ public class S3ArchiveSinkConnector extends SinkConnectorBase {
                 errors.attach(S3ArchiveSinkConfig.BUFFER_MAX_BYTES, err);
             }
         }
+        Object keys = errors.validValue(S3ArchiveSinkConfig.STORE_KAFKA_KEYS);
+        Object headers = errors.validValue(S3ArchiveSinkConfig.STORE_KAFKA_HEADERS);
+        if (f != null && keys != null && headers != null) {
+            String valueSchema = (String) errors.validValue(S3ArchiveSinkConfig.VALUE_SCHEMA);
+            String err = S3ArchiveSinkConfig.archiveFormatError(Format.parse((String) f), valueSchema,
+                    (Boolean) keys || (Boolean) headers);
+            if (err != null) {
+                errors.attach(err.startsWith(S3ArchiveSinkConfig.VALUE_SCHEMA) ? S3ArchiveSinkConfig.VALUE_SCHEMA
+                        : S3ArchiveSinkConfig.STORE_KAFKA_KEYS, err);
+            }
+        }
         Object objectMax = errors.validValue(S3ArchiveSinkConfig.OBJECT_MAX_BYTES);
         if (part != null && objectMax != null) {
             String err = S3ArchiveSinkConfig.objectSizeError((Long) objectMax, (Integer) part);

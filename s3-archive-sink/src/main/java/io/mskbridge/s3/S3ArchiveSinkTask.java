@@ -83,6 +83,7 @@ public class S3ArchiveSinkTask extends SinkTask {
         }
         shared = new WriterResources(config, uploader, budget, metrics, reporter, context, spillDir,
                 System::currentTimeMillis);
+        metrics.valueFieldsDropped(shared.encoder::droppedFields);
         log.info("S3 archive sink task {} of {} started: s3://{}/{}{} flush.size={} buffer={} bytes, spill dir {}",
                 taskId, connector, config.bucket(), shared.keyTemplate, shared.extension, config.flushSize(),
                 config.bufferMaxBytes(), spillDir);

@@ -21,6 +21,7 @@ public final class S3ArchiveSinkTaskMetrics implements S3ArchiveSinkTaskMetricsM
     private volatile LongSupplier limit = () -> 0;
     private volatile LongSupplier spilled = () -> 0;
     private volatile IntSupplier open = () -> 0;
+    private volatile LongSupplier valueFieldsDropped = () -> 0;
     static final String JMX_TYPE = "s3-sink-task-metrics";
 
     private JmxRegistration registration;
@@ -94,6 +95,15 @@ public final class S3ArchiveSinkTaskMetrics implements S3ArchiveSinkTaskMetricsM
     @Override
     public int getOpenObjects() {
         return open.getAsInt();
+    }
+
+    void valueFieldsDropped(LongSupplier dropped) {
+        this.valueFieldsDropped = dropped;
+    }
+
+    @Override
+    public long getValueFieldsDropped() {
+        return valueFieldsDropped.getAsLong();
     }
 
     @Override

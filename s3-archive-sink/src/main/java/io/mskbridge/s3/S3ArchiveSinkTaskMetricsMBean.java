@@ -19,4 +19,7 @@ public interface S3ArchiveSinkTaskMetricsMBean {
     long getSpilledBytes();
 
     int getOpenObjects();
+
+    /** Fields of schemaless values that s3.value.schema does not name, dropped so far. */
+    long getValueFieldsDropped();
 }

@@ -56,6 +56,8 @@ final class TopicPartitionWriter {
     private Batch batch;
     /** The batch being uploaded; it stays here when the upload fails, and goes up before any further record. */
     private Batch sealed;
+    /** The schema the record just encoded is stored under (see {@link RecordEncoder#encode}). */
+    private Schema storedSchema;
 
     TopicPartitionWriter(TopicPartition tp, WriterResources shared) {
         this.tp = tp;
@@ -104,10 +106,10 @@ final class TopicPartitionWriter {
                 throw new DataException("Null value (tombstone) in " + coordinates(r) + " and "
                         + S3ArchiveSinkConfig.NULL_VALUES + "=fail");
             }
-            String key = shared.keyTemplate.render(r, v -> START_MARKER);
+            String key = shared.keyTemplate.render(r, v -> START_MARKER, shared.partitionTime.of(r));
             checkKeyLength(r, key);
             shared.scratch.reset();
-            shared.encoder.encode(r, shared.scratch);
+            storedSchema = shared.encoder.encode(r, joinableBatchSchema(r), shared.scratch);
             return key;
         } catch (IOException | RuntimeException e) {
             DataException error = recordError(r, e);
@@ -118,6 +120,12 @@ final class TopicPartitionWriter {
             skip(r);
             return null;
         }
+    }
+
+    /** The schema of the open batch if {@code r} would join it but for its schema, else null. */
+    private Schema joinableBatchSchema(SinkRecord r) {
+        Batch b = batch;
+        return b == null || b.end == null && timeBucket(r) != b.timeBucket ? null : b.schema;
     }
 
     /** S3 refuses keys over 1,024 UTF-8 bytes; a long field value must not fail its whole batch at upload. */
@@ -150,13 +158,13 @@ final class TopicPartitionWriter {
     private void append(SinkRecord r, String key) {
         RecordEncoder.PatchableBytes scratch = shared.scratch;
         Batch b = batch;
-        if (b != null && (schemaChanged(b, r.valueSchema()) || b.end == null && timeBucket(r) != b.timeBucket)) {
+        if (b != null && (schemaChanged(b, storedSchema) || b.end == null && timeBucket(r) != b.timeBucket)) {
             rotate(false);
             b = null;
         }
         if (b == null) {
             Long end = recovering ? recoveredEnd(key, r.kafkaOffset()) : null;
-            b = batch = new Batch(r.kafkaOffset(), timeBucket(r), r.valueSchema(), end, shared.clock.getAsLong());
+            b = batch = new Batch(r.kafkaOffset(), timeBucket(r), storedSchema, end, shared.clock.getAsLong());
         }
         Group g = b.groups.get(key);
         if (g == null) {
@@ -337,12 +345,17 @@ final class TopicPartitionWriter {
     }
 
     private String objectKey(String renderedKey, long firstOffset) {
-        return renderedKey.replace(START_MARKER, pad(firstOffset)) + shared.extension;
+        return renderedKey.replace(START_MARKER, pad(firstOffset, config.offsetPadWidth())) + shared.extension;
     }
 
     static String pad(long offset) {
+        return pad(offset, S3ArchiveSinkConfig.START_OFFSET_DIGITS);
+    }
+
+    /** {@code offset} zero-padded to {@code width} digits (s3.object.offset.pad.width). */
+    static String pad(long offset, int width) {
         String s = Long.toString(offset);
-        return "0".repeat(Math.max(0, S3ArchiveSinkConfig.START_OFFSET_DIGITS - s.length())) + s;
+        return "0".repeat(Math.max(0, width - s.length())) + s;
     }
 
     /**

@@ -19,6 +19,8 @@ final class WriterResources {
 
     final S3ArchiveSinkConfig config;
     final KeyTemplate keyTemplate;
+    /** The time {time:PATTERN} renders: the record timestamp or s3.partition.time.field. */
+    final PartitionTime partitionTime;
     final RecordEncoder encoder;
     final String extension;
     final S3Uploader uploader;
@@ -38,6 +40,7 @@ final class WriterResources {
                     ErrantRecordReporter reporter, SinkTaskContext context, Path spillDir, LongSupplier clock) {
         this.config = config;
         this.keyTemplate = config.keyTemplate();
+        this.partitionTime = PartitionTime.of(config);
         this.encoder = RecordEncoder.create(config);
         this.extension = config.extension();
         this.uploader = uploader;

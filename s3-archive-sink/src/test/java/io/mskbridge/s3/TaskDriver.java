@@ -53,14 +53,31 @@ final class TaskDriver implements AutoCloseable {
     }
 
     TaskDriver(Map<String, String> props, Collection<TopicPartition> partitions) {
-        task.initialize(context(props, partitions));
+        this(props, partitions, null);
+    }
+
+    /** A task whose worker offers {@code reporter} as its errant record reporter (null: none). */
+    TaskDriver(Map<String, String> props, Collection<TopicPartition> partitions,
+               org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
+        task.initialize(context(props, partitions, reporter));
         task.start(props);
         task.open(partitions);
     }
 
     /** The worker's side of a task that owns {@code partitions}: offset resets, pauses and timeouts do nothing. */
     static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions) {
+        return context(props, partitions, null);
+    }
+
+    /** The same, offering {@code reporter} as the errant record reporter (null: none). */
+    static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
+                                   org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
         return new SinkTaskContext() {
+            @Override
+            public org.apache.kafka.connect.sink.ErrantRecordReporter errantRecordReporter() {
+                return reporter;
+            }
+
             @Override
             public Map<String, String> configs() {
                 return props;

@@ -163,16 +163,18 @@ class TopicPartitionWriterTest {
     }
 
     @Test
-    void aValueSchemaChangeStartsANewBatch() throws Exception {
+    void aValueSchemaChangeStartsANewAvroBatch() throws Exception {
         Map<String, String> p = props("w-schema");
         p.put("flush.size", "1000");
+        p.put("s3.format", "avro"); // JSON Lines never cuts on a schema change (S3ArchiveFormatsTest)
+        p.put("s3.compression", "none");
         TopicPartitionWriter w = writer(p);
         for (long o = 0; o < 9; o++) {
             w.write(struct(o, o >= 5 && o < 8 ? V2 : V1));
         }
         assertThat(w.committableOffset()).as("v1 [0, 5) and v2 [5, 8) uploaded, v1 from 8 open").isEqualTo(8L);
         assertThat(TaskDriver.list(S3.client(), "w-schema")).hasSize(2);
-        assertThat(meta("w-schema", key(5))).containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "3")
+        assertThat(meta("w-schema", key(5).replace(".jsonl.gz", ".avro"))).containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "3")
                 .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "8");
     }
 
@@ -273,12 +275,14 @@ class TopicPartitionWriterTest {
     void aReCutBatchCutEarlyByASchemaChangeEndsTheRecovery() throws Exception {
         Map<String, String> p = wallClockProps("w-recut-early");
         p.put("s3.key.template", "{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        p.put("s3.format", "avro"); // a schema change cuts Avro batches, never JSON Lines ones
+        p.put("s3.compression", "none");
         TopicPartitionWriter w = writer(p);
         // Batches [0, 10) and [5, 7) of an earlier, inconsistent layout (only the metadata matters here).
         for (long[] batch : new long[][] {{0, 10}, {5, 7}}) {
             Map<String, String> meta = Map.of(S3ArchiveSinkTask.META_BATCH_START, Long.toString(batch[0]),
                     S3ArchiveSinkTask.META_BATCH_END, Long.toString(batch[1]));
-            resources.uploader.upload("t+0+" + TopicPartitionWriter.pad(batch[0]) + ".jsonl.gz", "text/plain",
+            resources.uploader.upload("t+0+" + TopicPartitionWriter.pad(batch[0]) + ".avro", "text/plain",
                     meta, out -> out.write(1));
         }
         for (long o = 0; o < 10; o++) {
@@ -286,7 +290,7 @@ class TopicPartitionWriterTest {
         }
         assertThat(w.committableOffset()).as("[0, 5) uploaded; from 5 the clock decides again, not [5, 7)")
                 .isEqualTo(5L);
-        assertThat(meta("w-recut-early", "t+0+" + TopicPartitionWriter.pad(0) + ".jsonl.gz"))
+        assertThat(meta("w-recut-early", "t+0+" + TopicPartitionWriter.pad(0) + ".avro"))
                 .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "5");
         w.rotateOnSchedule(T0 + 200);
         assertThat(w.committableOffset()).isEqualTo(10L);
