@@ -84,6 +84,8 @@ public class KinesisSourceConnector extends SourceConnector {
     private final Set<String> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** With kinesis.position=LATEST: the moment LATEST was resolved to (epoch millis); otherwise null. */
     private volatile Long latestMs;
+    /** With kinesis.consumer.mode=efo: the stream consumers' ARNs for the task configs; otherwise null. */
+    private volatile String efoConsumers;
     private final AtomicBoolean listingRequested = new AtomicBoolean();
     private final Runnable listShardsNow = this::listShardsNow;
 
@@ -133,6 +135,15 @@ public class KinesisSourceConnector extends SourceConnector {
                 .call("Listing the shards of " + config.streamNames(), () -> discover(true));
         log.info("Kinesis source {}: streams {}, {} assignable shard(s): {}", props.get("name"), config.streamNames(),
                 assignment.size(), ShardSpec.encodeAll(assignment));
+        if (config.consumerMode() == KinesisSourceConfig.ConsumerMode.EFO) {
+            // Register (or reuse) the stream consumers and wait until they are ACTIVE before any task subscribes.
+            StreamConsumers consumers = new StreamConsumers(kinesis, config.efoConsumerName());
+            efoConsumers = Retry.builder(new Backoff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5)))
+                    .deadline(java.time.Duration.ofSeconds(60)).build()
+                    .call("Registering stream consumer " + consumers.name() + " on " + config.streamNames(),
+                            () -> consumers.ensureAll(config.streamNames()));
+            log.info("Kinesis source {}: enhanced fan-out with stream consumer(s) {}", props.get("name"), efoConsumers);
+        }
         discovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kinesis-shard-discovery-" + props.get("name"));
             t.setDaemon(true);
@@ -384,6 +395,9 @@ public class KinesisSourceConnector extends SourceConnector {
             c.put(KinesisSourceConfig.TASK_ID, String.valueOf(i));
             if (latestMs != null) {
                 c.put(KinesisSourceConfig.TASK_LATEST_MS, String.valueOf(latestMs));
+            }
+            if (efoConsumers != null) {
+                c.put(KinesisSourceConfig.TASK_EFO_CONSUMERS, efoConsumers);
             }
             configs.add(c);
         }
