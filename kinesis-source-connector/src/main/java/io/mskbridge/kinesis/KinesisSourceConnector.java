@@ -35,6 +35,7 @@ import io.mskbridge.aws.Retry;
 import io.mskbridge.common.Backoff;
 import io.mskbridge.common.Version;
 import io.mskbridge.common.config.ConfigErrors;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.EncryptionType;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -71,6 +72,8 @@ public class KinesisSourceConnector extends SourceConnector {
     static final long DISCOVERY_STOP_WAIT_MS = 4_000;
 
     private final Function<KinesisSourceConfig, KinesisClient> clientSupplier;
+    /** For tests: the async client of validate()'s SubscribeToShard probe (null: built from the settings). */
+    private final Function<KinesisSourceConfig, KinesisAsyncClient> asyncClientSupplier;
     private Map<String, String> props;
     private KinesisSourceConfig config;
     private AwsClientFactory aws;
@@ -94,7 +97,13 @@ public class KinesisSourceConnector extends SourceConnector {
     }
 
     KinesisSourceConnector(Function<KinesisSourceConfig, KinesisClient> clientSupplier) {
+        this(clientSupplier, null);
+    }
+
+    KinesisSourceConnector(Function<KinesisSourceConfig, KinesisClient> clientSupplier,
+                           Function<KinesisSourceConfig, KinesisAsyncClient> asyncClientSupplier) {
         this.clientSupplier = clientSupplier;
+        this.asyncClientSupplier = asyncClientSupplier;
     }
 
     @Override
@@ -494,6 +503,32 @@ public class KinesisSourceConnector extends SourceConnector {
                     }
                 }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
         new ArrayList<>(problems).forEach(m -> errors.attach(KinesisSourceConfig.STREAM_NAMES, m));
+        if (problems.isEmpty() && !errors.any() && c.consumerMode() == KinesisSourceConfig.ConsumerMode.EFO) {
+            checkFanOut(c, settings, errors);
+        }
+    }
+
+    /**
+     * With {@code kinesis.consumer.mode=efo}: DescribeStreamConsumer on every stream and, where the consumer is
+     * already registered and ACTIVE, a SubscribeToShard on one shard (cancelled at once), so that a missing
+     * permission is reported here rather than by a failing task. RegisterStreamConsumer cannot be tried without
+     * registering (billed), so a consumer not yet registered is left to {@link #start}, whose error names it.
+     */
+    private void checkFanOut(KinesisSourceConfig c, AwsSettings settings, ConfigErrors errors) {
+        String name = c.efoConsumerName();
+        ReachabilityProbe probe = ReachabilityProbe.of("Kinesis", settings, c.validateTimeout())
+                .permissions(FanOutProbe.PERMISSIONS);
+        for (String stream : c.streamNames()) {
+            probe.run("DescribeStreamConsumer and SubscribeToShard (consumer " + name + " of stream " + stream + ")",
+                    KinesisSourceConfig.EFO_CONSUMER_NAME, () -> {
+                        try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
+                            KinesisClient k = factory == null ? clientSupplier.apply(c) : factory.kinesis(1);
+                            KinesisAsyncClient async = asyncClientSupplier != null ? asyncClientSupplier.apply(c)
+                                    : factory == null ? null : FanOutReaders.asyncClient(factory, 1);
+                            FanOutProbe.check(k, async, stream, name, c.validateTimeout());
+                        }
+                    }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
+        }
     }
 
     /** Package-private view for tests. */

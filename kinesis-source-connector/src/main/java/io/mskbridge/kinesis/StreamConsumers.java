@@ -9,6 +9,8 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mskbridge.aws.AwsErrors;
+
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
@@ -119,6 +121,19 @@ final class StreamConsumers {
 
     /** Throws ResourceNotFoundException when the stream does not exist. */
     private String ensure(String stream) {
+        try {
+            return registerOrReuse(stream);
+        } catch (RuntimeException e) {
+            if (AwsErrors.isAccessDenied(e)) {
+                throw new ConnectException("May not register or describe stream consumer '" + name + "' of stream '"
+                        + stream + "': " + AwsErrors.describe(e) + ". Grant the connector's identity "
+                        + FanOutProbe.PERMISSIONS, e);
+            }
+            throw e;
+        }
+    }
+
+    private String registerOrReuse(String stream) {
         String streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary()
                 .streamARN();
         ConsumerDescription d = describe(streamArn);

@@ -288,6 +288,8 @@ final class FakeKinesis implements KinesisClient {
     final AtomicInteger registerCalls = new AtomicInteger();
     /** DescribeStreamConsumer answers CREATING this many times after a registration. */
     volatile int describesUntilActive = 1;
+    /** Thrown by RegisterStreamConsumer and DescribeStreamConsumer when set. */
+    volatile RuntimeException consumerFailure;
     private int describesLeft;
     private int consumerGeneration;
 
@@ -311,6 +313,9 @@ final class FakeKinesis implements KinesisClient {
     public synchronized software.amazon.awssdk.services.kinesis.model.RegisterStreamConsumerResponse registerStreamConsumer(
             software.amazon.awssdk.services.kinesis.model.RegisterStreamConsumerRequest r) {
         registerCalls.incrementAndGet();
+        if (consumerFailure != null) {
+            throw consumerFailure;
+        }
         if (!streamArn().equals(r.streamARN())) {
             throw notFound("(stream " + r.streamARN() + ")");
         }
@@ -334,6 +339,9 @@ final class FakeKinesis implements KinesisClient {
     @Override
     public synchronized software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerResponse describeStreamConsumer(
             software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerRequest r) {
+        if (consumerFailure != null) {
+            throw consumerFailure;
+        }
         var d = consumers.get(r.consumerName());
         if (d == null) {
             throw notFound("(consumer " + r.consumerName() + ")");

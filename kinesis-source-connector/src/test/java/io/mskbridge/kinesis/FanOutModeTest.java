@@ -159,6 +159,54 @@ class FanOutModeTest {
                 .hasMessageContaining(KinesisSourceConfig.EFO_CONSUMER_NAME);
     }
 
+    Map<String, List<String>> validate(Map<String, String> p) {
+        return KinesisSourceConnectorTest.errors(new KinesisSourceConnector(c -> kinesis, c -> fanOut).validate(p));
+    }
+
+    void registerActive(String name) {
+        kinesis.registerStreamConsumer(b -> b.streamARN(kinesis.streamArn()).consumerName(name));
+        kinesis.describesUntilActive = 0;
+        kinesis.describeStreamConsumer(b -> b.streamARN(kinesis.streamArn()).consumerName(name));
+    }
+
+    @Test
+    void validateReportsAMissingFanOutPermissionOnTheCredentialsField() {
+        kinesis.shard("shardId-0", null);
+        Map<String, String> p = props();
+        // Allowed, consumer not registered yet (start() registers it): nothing to report.
+        assertThat(validate(p)).isEmpty();
+        assertThat(kinesis.registerCalls.get()).as("validate() registers nothing").isZero();
+
+        kinesis.consumerFailure = FakeKinesis.accessDenied();
+        Map<String, List<String>> e = validate(p);
+        assertThat(e).containsOnlyKeys("aws.credentials.provider");
+        assertThat(e.get("aws.credentials.provider").get(0)).contains("DescribeStreamConsumer")
+                .contains("kinesis:SubscribeToShard").contains("/consumer/");
+        kinesis.consumerFailure = null;
+
+        // Registered and ACTIVE: SubscribeToShard is tried, and its denial reported.
+        registerActive("unit");
+        assertThat(validate(p)).isEmpty();
+        assertThat(fanOut.positions).hasSize(1);
+        fanOut.subscribeFaults.add(FakeKinesis::accessDenied);
+        e = validate(p);
+        assertThat(e).containsOnlyKeys("aws.credentials.provider");
+        assertThat(e.get("aws.credentials.provider").get(0)).contains("SubscribeToShard").contains("not authorized");
+
+        // Polling mode asks nothing of fan-out.
+        p.put(KinesisSourceConfig.CONSUMER_MODE, "polling");
+        fanOut.subscribeFaults.add(FakeKinesis::accessDenied);
+        kinesis.consumerFailure = FakeKinesis.accessDenied();
+        assertThat(validate(p)).isEmpty();
+    }
+
+    @Test
+    void aDeniedRegistrationFailsTheConnectorsStartNamingThePermission() {
+        kinesis.shard("shardId-0", null);
+        kinesis.consumerFailure = FakeKinesis.accessDenied();
+        assertThatThrownBy(() -> startConnector(props())).hasMessageContaining("kinesis:RegisterStreamConsumer");
+    }
+
     @Test
     void consumerArnsTravelInTheTaskConfig() {
         String arn = "arn:aws:kinesis:us-east-1:1:stream/a/consumer/c:17";
