@@ -334,7 +334,8 @@ final class FanOutShardReader implements ShardReader {
                 feed.positionTrimmed(null);
             }
         }
-        boolean closed = e.continuationSequenceNumber() == null;
+        // Kinesis ends a closed shard with an event that has no continuation and names the children; either says it.
+        boolean closed = e.continuationSequenceNumber() == null || (e.hasChildShards() && !e.childShards().isEmpty());
         int queued = feed.deliver(e.records(), e.millisBehindLatest(), closed);
         if (log.isDebugEnabled()) {
             log.debug("{}: {}/{} event of {} record(s), {} user record(s), {} ms behind", feed.taskName(),

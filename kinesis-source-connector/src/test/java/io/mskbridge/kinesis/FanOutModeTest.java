@@ -10,12 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.SourceConnectorContext;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,21 +53,7 @@ class FanOutModeTest {
 
     List<Map<String, String>> startConnector(Map<String, String> props) {
         connector = new KinesisSourceConnector(c -> kinesis);
-        connector.initialize(new SourceConnectorContext() {
-            @Override
-            public void requestTaskReconfiguration() {
-            }
-
-            @Override
-            public void raiseError(Exception e) {
-                throw new AssertionError(e);
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return MapTaskContext.reader(committed);
-            }
-        });
+        connector.initialize(KinesisSourceConnectorTest.context(committed, new AtomicInteger()));
         connector.start(props);
         return connector.taskConfigs(1);
     }
