@@ -12,8 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.connect.source.SourceRecord;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 import io.mskbridge.harness.KinesisEmulator;
 import io.mskbridge.harness.TestAws;
@@ -23,7 +21,6 @@ import io.mskbridge.kinesis.KinesisSourceTask;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -31,8 +28,6 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
-import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
-import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponse;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
@@ -159,52 +154,23 @@ public final class EmulatorLatencyBenchmark {
                         AwsBasicCredentials.create(TestAws.ACCESS_KEY, TestAws.SECRET_KEY)))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()).build()) {
             String consumer = arn;
+            // The SDK's plain subscriber: every event requested at once, nothing in between.
             var f = async.subscribeToShard(b -> b.consumerARN(consumer).shardId(shard)
-                    .startingPosition(sp -> sp.type(ShardIteratorType.TRIM_HORIZON)), new SubscribeToShardResponseHandler() {
-                        @Override
-                        public void responseReceived(SubscribeToShardResponse response) {
-                        }
-
-                        @Override
-                        public void onEventStream(SdkPublisher<SubscribeToShardEventStream> publisher) {
-                            publisher.subscribe(new Subscriber<SubscribeToShardEventStream>() {
-                                @Override
-                                public void onSubscribe(Subscription s) {
-                                    s.request(Long.MAX_VALUE);
-                                }
-
-                                @Override
-                                public void onNext(SubscribeToShardEventStream e) {
-                                    long now = System.nanoTime();
-                                    if (e instanceof SubscribeToShardEvent) {
-                                        for (Record r : ((SubscribeToShardEvent) e).records()) {
-                                            out.add(now - sent(r.data().asUtf8String()));
-                                        }
+                    .startingPosition(sp -> sp.type(ShardIteratorType.TRIM_HORIZON)),
+                    SubscribeToShardResponseHandler.builder()
+                            .onError(t -> {
+                                t.printStackTrace();
+                                done.set(true);
+                            })
+                            .subscriber(e -> {
+                                long now = System.nanoTime();
+                                if (e instanceof SubscribeToShardEvent) {
+                                    for (Record r : ((SubscribeToShardEvent) e).records()) {
+                                        out.add(now - sent(r.data().asUtf8String()));
                                     }
                                 }
-
-                                @Override
-                                public void onError(Throwable t) {
-                                    done.set(true);
-                                }
-
-                                @Override
-                                public void onComplete() {
-                                    done.set(true);
-                                }
-                            });
-                        }
-
-                        @Override
-                        public void exceptionOccurred(Throwable t) {
-                            t.printStackTrace();
-                            done.set(true);
-                        }
-
-                        @Override
-                        public void complete() {
-                        }
-                    });
+                            })
+                            .build());
             Thread.sleep(3000);
             Thread p = producer(k, stream, n, rate);
             long deadline = System.currentTimeMillis() + 60_000 + n * 1000L / rate;
