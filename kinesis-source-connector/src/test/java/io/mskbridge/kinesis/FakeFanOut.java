@@ -53,6 +53,8 @@ final class FakeFanOut implements KinesisAsyncClient {
     /** Failures in the middle of the next subscriptions: after {@link #midStreamAfter} events each. */
     final Deque<Supplier<RuntimeException>> midStreamFaults = new ConcurrentLinkedDeque<>();
     volatile int midStreamAfter = 2;
+    /** The last event of a closed shard keeps a continuation number (and names the children). */
+    volatile boolean endWithContinuation;
     final List<StartingPosition> positions = new CopyOnWriteArrayList<>();
     final List<Long> subscribeTimes = new CopyOnWriteArrayList<>();
     final AtomicInteger recordsPushed = new AtomicInteger();
@@ -214,7 +216,7 @@ final class FakeFanOut implements KinesisAsyncClient {
             }
             SubscribeToShardEvent.Builder e = SubscribeToShardEvent.builder().records(batch).millisBehindLatest(0L);
             if (end) {
-                e.continuationSequenceNumber(null).childShards(children);
+                e.continuationSequenceNumber(endWithContinuation ? continuation : null).childShards(children);
             } else {
                 e.continuationSequenceNumber(continuation);
             }

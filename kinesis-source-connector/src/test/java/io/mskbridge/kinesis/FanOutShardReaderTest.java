@@ -127,6 +127,21 @@ class FanOutShardReaderTest {
     }
 
     @Test
+    void childShardsEndTheShardEvenWithAContinuationNumber() throws Exception {
+        kinesis.shard("shardId-0", null).closed = true;
+        kinesis.shard("shardId-1", "shardId-0");
+        putJson("shardId-0", 0, 7);
+        fanOut.endWithContinuation = true;
+        reader("shardId-0").start();
+
+        List<SourceRecord> got = drain(7);
+        assertThat(got.get(6).sourceOffset().get("finished")).isEqualTo(true);
+        await(feed::ended);
+        Thread.sleep(200);
+        assertThat(fanOut.positions).hasSize(1);
+    }
+
+    @Test
     void aStoredOffsetStartsAtItsSequenceAndItsRecordIsNotDeliveredAgain() throws Exception {
         kinesis.shard("shardId-0", null);
         putJson("shardId-0", 0, 10);
