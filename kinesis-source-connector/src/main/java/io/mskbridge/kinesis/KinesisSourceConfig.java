@@ -18,6 +18,7 @@ import org.apache.kafka.common.config.ConfigException;
 import io.mskbridge.aws.AwsConfig;
 import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.config.ConfigEnums;
+import io.mskbridge.common.config.PatternValidator;
 
 /**
  * Configuration of {@link KinesisSourceConnector} and its tasks: which streams, where they go, where to start
@@ -27,6 +28,7 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public static final String STREAMS_GROUP = "Kinesis streams";
     public static final String FETCH_GROUP = "Fetching";
+    public static final String FAN_OUT_GROUP = "Enhanced fan-out";
 
     public static final String STREAM_NAMES = "kinesis.stream.names";
     public static final String TOPIC = "kafka.topic";
@@ -45,6 +47,8 @@ public class KinesisSourceConfig extends AbstractConfig {
     public static final String QUEUE_MAX_BYTES = "kinesis.queue.max.bytes";
     public static final String FETCH_THREADS = "kinesis.fetch.threads";
     public static final String VALIDATE_TIMEOUT_MS = ReachabilityProbe.timeoutKey("kinesis");
+    public static final String CONSUMER_MODE = "kinesis.consumer.mode";
+    public static final String EFO_CONSUMER_NAME = "kinesis.efo.consumer.name";
 
     /** Internal task key: the shards a task reads, see {@link ShardSpec}. Not user-facing. */
     public static final String TASK_SHARDS = "kinesis.task.shards";
@@ -53,6 +57,11 @@ public class KinesisSourceConfig extends AbstractConfig {
      * LATEST to. Tasks stamp it on every offset so that a restarted connector resolves LATEST to the same moment.
      */
     public static final String TASK_LATEST_MS = "kinesis.task.latest.ms";
+    /**
+     * Internal task key, with {@code kinesis.consumer.mode=efo}: the stream consumers the connector registered, as
+     * {@code stream=consumerARN} pairs separated by commas (see {@link StreamConsumers}).
+     */
+    public static final String TASK_EFO_CONSUMERS = "kinesis.task.efo.consumers";
     /** Internal task key: the task's index, for metrics names. */
     public static final String TASK_ID = "kinesis.task.id";
 
@@ -75,6 +84,9 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     /** Default of {@link #PAYLOAD_MAX_DECOMPRESSED_BYTES}: 8 MiB. */
     public static final int PAYLOAD_MAX_DECOMPRESSED_BYTES_DEFAULT = 8 * 1024 * 1024;
+
+    /** How a task reads its shards. */
+    public enum ConsumerMode { POLLING, EFO }
 
     /** What to do when a stored offset points to data that is no longer in the stream. */
     public enum OnTrimmedOffset { TRIM_HORIZON, FAIL }
@@ -212,6 +224,26 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "at a time, so its order is kept).",
                 FETCH_GROUP, ++order, Width.SHORT, "Fetch threads per task");
         ReachabilityProbe.defineTimeout(def, "kinesis", 15_000L, "each stream is described once", FETCH_GROUP, ++order);
+
+        order = 0;
+        def.define(CONSUMER_MODE, Type.STRING, ConfigEnums.configValue(ConsumerMode.POLLING),
+                ConfigEnums.validator(ConsumerMode.class), Importance.MEDIUM,
+                "How tasks read their shards: 'polling' calls GetRecords (the shard's 5 calls/s and 2 MB/s are shared "
+                        + "by every polling consumer of the stream, see " + MAX_READ_SHARE + "); 'efo' (enhanced "
+                        + "fan-out) registers a stream consumer (" + EFO_CONSUMER_NAME + ") on each stream and has "
+                        + "Kinesis push records over SubscribeToShard (HTTP/2), with 2 MB/s per shard for this consumer "
+                        + "alone and lower latency, at an extra AWS charge per consumer-shard hour and per GB. The "
+                        + "offsets are the same in both modes: switching a connector resumes where it stopped.",
+                FAN_OUT_GROUP, ++order, Width.SHORT, "Consumer mode");
+        def.define(EFO_CONSUMER_NAME, Type.STRING, null, PatternValidator.optional("[a-zA-Z0-9_.-]{1,128}",
+                        "Not a Kinesis stream consumer name (1-128 of a-z A-Z 0-9 _ . -)",
+                        "1-128 of a-z A-Z 0-9 _ . -, or empty for the connector's name"), Importance.MEDIUM,
+                "With " + CONSUMER_MODE + "=efo: the name of the stream consumer registered on every stream (or reused "
+                        + "when it exists). Unset: the connector's name, characters other than a-z A-Z 0-9 _ . - "
+                        + "replaced by '-'. Each connector needs its own consumer: a shard has at most one "
+                        + "subscription per consumer at a time. Deleting the connector leaves the consumer registered (it is billed until "
+                        + "deregistered).",
+                FAN_OUT_GROUP, ++order, Width.MEDIUM, "Fan-out consumer name");
         return AwsConfig.addTo(def);
     }
 
@@ -309,6 +341,21 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public long queueMaxBytes() {
         return getLong(QUEUE_MAX_BYTES);
+    }
+
+    public ConsumerMode consumerMode() {
+        return ConfigEnums.parse(ConsumerMode.class, CONSUMER_MODE, getString(CONSUMER_MODE));
+    }
+
+    /** The stream consumer's name: {@link #EFO_CONSUMER_NAME}, else derived from the connector's name. */
+    public String efoConsumerName() {
+        String s = getString(EFO_CONSUMER_NAME);
+        if (s != null && !s.isBlank()) {
+            return s.trim();
+        }
+        String name = connectorName() == null || connectorName().isBlank() ? "kinesis-source" : connectorName();
+        String derived = name.replaceAll("[^a-zA-Z0-9_.-]", "-");
+        return derived.length() > 128 ? derived.substring(0, 128) : derived;
     }
 
     public int fetchThreads() {

@@ -35,6 +35,7 @@ import io.mskbridge.aws.Retry;
 import io.mskbridge.common.Backoff;
 import io.mskbridge.common.Version;
 import io.mskbridge.common.config.ConfigErrors;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.EncryptionType;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -71,6 +72,8 @@ public class KinesisSourceConnector extends SourceConnector {
     static final long DISCOVERY_STOP_WAIT_MS = 4_000;
 
     private final Function<KinesisSourceConfig, KinesisClient> clientSupplier;
+    /** For tests: the async client of validate()'s SubscribeToShard probe (null: built from the settings). */
+    private final Function<KinesisSourceConfig, KinesisAsyncClient> asyncClientSupplier;
     private Map<String, String> props;
     private KinesisSourceConfig config;
     private AwsClientFactory aws;
@@ -84,6 +87,8 @@ public class KinesisSourceConnector extends SourceConnector {
     private final Set<String> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** With kinesis.position=LATEST: the moment LATEST was resolved to (epoch millis); otherwise null. */
     private volatile Long latestMs;
+    /** With kinesis.consumer.mode=efo: the stream consumers' ARNs for the task configs; otherwise null. */
+    private volatile String efoConsumers;
     private final AtomicBoolean listingRequested = new AtomicBoolean();
     /** Per stream, the highest shard id of the last listing: a shard id above it is a new (child) shard. */
     private volatile Map<String, String> newestShards = Map.of();
@@ -101,7 +106,13 @@ public class KinesisSourceConnector extends SourceConnector {
     }
 
     KinesisSourceConnector(Function<KinesisSourceConfig, KinesisClient> clientSupplier) {
+        this(clientSupplier, null);
+    }
+
+    KinesisSourceConnector(Function<KinesisSourceConfig, KinesisClient> clientSupplier,
+                           Function<KinesisSourceConfig, KinesisAsyncClient> asyncClientSupplier) {
         this.clientSupplier = clientSupplier;
+        this.asyncClientSupplier = asyncClientSupplier;
     }
 
     @Override
@@ -142,6 +153,15 @@ public class KinesisSourceConnector extends SourceConnector {
                 .call("Listing the shards of " + config.streamNames(), () -> discover(true));
         log.info("Kinesis source {}: streams {}, {} assignable shard(s): {}", props.get("name"), config.streamNames(),
                 assignment.size(), ShardSpec.encodeAll(assignment));
+        if (config.consumerMode() == KinesisSourceConfig.ConsumerMode.EFO) {
+            // Register (or reuse) the stream consumers and wait until they are ACTIVE before any task subscribes.
+            StreamConsumers consumers = new StreamConsumers(kinesis, config.efoConsumerName());
+            efoConsumers = Retry.builder(new Backoff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5)))
+                    .deadline(java.time.Duration.ofSeconds(60)).build()
+                    .call("Registering stream consumer " + consumers.name() + " on " + config.streamNames(),
+                            () -> consumers.ensureAll(config.streamNames()));
+            log.info("Kinesis source {}: enhanced fan-out with stream consumer(s) {}", props.get("name"), efoConsumers);
+        }
         discovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kinesis-shard-discovery-" + props.get("name"));
             t.setDaemon(true);
@@ -428,6 +448,9 @@ public class KinesisSourceConnector extends SourceConnector {
             if (latestMs != null) {
                 c.put(KinesisSourceConfig.TASK_LATEST_MS, String.valueOf(latestMs));
             }
+            if (efoConsumers != null) {
+                c.put(KinesisSourceConfig.TASK_EFO_CONSUMERS, efoConsumers);
+            }
             configs.add(c);
         }
         log.info("Kinesis source {}: {} shard(s) over {} task(s) (tasks.max={})", props.get("name"), shards.size(),
@@ -523,6 +546,32 @@ public class KinesisSourceConnector extends SourceConnector {
                     }
                 }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
         new ArrayList<>(problems).forEach(m -> errors.attach(KinesisSourceConfig.STREAM_NAMES, m));
+        if (problems.isEmpty() && !errors.any() && c.consumerMode() == KinesisSourceConfig.ConsumerMode.EFO) {
+            checkFanOut(c, settings, errors);
+        }
+    }
+
+    /**
+     * With {@code kinesis.consumer.mode=efo}: DescribeStreamConsumer on every stream and, where the consumer is
+     * already registered and ACTIVE, a SubscribeToShard on one shard (cancelled at once), so that a missing
+     * permission is reported here rather than by a failing task. RegisterStreamConsumer cannot be tried without
+     * registering (billed), so a consumer not yet registered is left to {@link #start}, whose error names it.
+     */
+    private void checkFanOut(KinesisSourceConfig c, AwsSettings settings, ConfigErrors errors) {
+        String name = c.efoConsumerName();
+        ReachabilityProbe probe = ReachabilityProbe.of("Kinesis", settings, c.validateTimeout())
+                .permissions(FanOutProbe.PERMISSIONS);
+        for (String stream : c.streamNames()) {
+            probe.run("DescribeStreamConsumer and SubscribeToShard (consumer " + name + " of stream " + stream + ")",
+                    KinesisSourceConfig.EFO_CONSUMER_NAME, () -> {
+                        try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
+                            KinesisClient k = factory == null ? clientSupplier.apply(c) : factory.kinesis(1);
+                            KinesisAsyncClient async = asyncClientSupplier != null ? asyncClientSupplier.apply(c)
+                                    : factory == null ? null : FanOutReaders.asyncClient(factory, 1);
+                            FanOutProbe.check(k, async, stream, name, c.validateTimeout());
+                        }
+                    }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
+        }
     }
 
     /** Package-private view for tests. */

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -35,8 +36,11 @@ public class KinesisSourceTask extends SourceTask {
     static final int POLL_MAX_RECORDS = 10_000;
 
     private final Function<KinesisSourceConfig, KinesisClient> clientSupplier;
+    private final Function<KinesisSourceConfig, KinesisAsyncClient> asyncClientSupplier;
     private AwsClientFactory aws;
     private KinesisClient kinesis;
+    /** kinesis.consumer.mode=efo only. */
+    private KinesisAsyncClient kinesisAsync;
     private KinesisSourceConfig config;
     private FetchQueue queue;
     private ScheduledExecutorService pool;
@@ -52,7 +56,14 @@ public class KinesisSourceTask extends SourceTask {
 
     /** For tests: reads through the given client instead of one built from the AWS settings. */
     KinesisSourceTask(Function<KinesisSourceConfig, KinesisClient> clientSupplier) {
+        this(clientSupplier, null);
+    }
+
+    /** For tests: also the async client of enhanced fan-out. */
+    KinesisSourceTask(Function<KinesisSourceConfig, KinesisClient> clientSupplier,
+                      Function<KinesisSourceConfig, KinesisAsyncClient> asyncClientSupplier) {
         this.clientSupplier = clientSupplier;
+        this.asyncClientSupplier = asyncClientSupplier;
     }
 
     @Override
@@ -128,9 +139,13 @@ public class KinesisSourceTask extends SourceTask {
             t.setDaemon(true);
             return t;
         });
-        for (ShardFeed feed : feeds) {
-            readers.add(new PollingShardReader(feed, kinesis, config, pool,
-                    PollingShardReader.staggerMillis(readers.size())));
+        if (config.consumerMode() == KinesisSourceConfig.ConsumerMode.EFO) {
+            readers.addAll(FanOutReaders.create(config, feeds, kinesis, this::asyncClient, pool, metrics));
+        } else {
+            for (ShardFeed feed : feeds) {
+                readers.add(new PollingShardReader(feed, kinesis, config, pool,
+                        PollingShardReader.staggerMillis(readers.size())));
+            }
         }
         readers.forEach(ShardReader::start);
     }
@@ -172,6 +187,9 @@ public class KinesisSourceTask extends SourceTask {
         if (metrics != null) {
             metrics.close();
         }
+        if (kinesisAsync != null && aws == null) {
+            kinesisAsync.close();
+        }
         if (kinesis != null) {
             // The factory closes the clients it built; a client handed in (tests) is closed here.
             kinesis.close();
@@ -179,6 +197,15 @@ public class KinesisSourceTask extends SourceTask {
         if (aws != null) {
             aws.close();
         }
+    }
+
+    /** The async client of enhanced fan-out, built on first use. */
+    private KinesisAsyncClient asyncClient(int streams) {
+        if (kinesisAsync == null) {
+            kinesisAsync = asyncClientSupplier != null ? asyncClientSupplier.apply(config)
+                    : FanOutReaders.asyncClient(aws, streams);
+        }
+        return kinesisAsync;
     }
 
     private void shardFailed(ShardSpec shard, Throwable error) {

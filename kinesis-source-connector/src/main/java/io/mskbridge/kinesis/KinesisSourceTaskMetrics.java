@@ -45,6 +45,9 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
     private final LongAdder records = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder reacquisitions = new LongAdder();
+    // Enhanced fan-out only (kinesis.consumer.mode=efo).
+    private final LongAdder subscriptions = new LongAdder();
+    private final LongAdder subscriptionFailures = new LongAdder();
     private final LongSupplier queueRecords;
     private final LongSupplier queueBytes;
     private final LongSupplier clock;
@@ -124,6 +127,16 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         reacquisitions.increment();
     }
 
+    /** Enhanced fan-out: a SubscribeToShard call was made (first, after 5 minutes, or after a failure). */
+    void subscribed() {
+        subscriptions.increment();
+    }
+
+    /** Enhanced fan-out: a subscription (or the step before it) failed; the reader subscribes again. */
+    void subscriptionFailed() {
+        subscriptionFailures.increment();
+    }
+
     long recordsRead() {
         return records.sum();
     }
@@ -141,6 +154,10 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
                 return millisSinceLastSuccessfulFetch();
             case "iterator-reacquisitions-total":
                 return reacquisitions.sum();
+            case "subscriptions-total":
+                return subscriptions.sum();
+            case "subscription-failures-total":
+                return subscriptionFailures.sum();
             case "queue-records":
                 return queueRecords.getAsLong();
             case "queue-bytes":
@@ -209,6 +226,10 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
                 + "a full queue)"));
         attrs.add(attr("iterator-reacquisitions-total",
                 "GetShardIterator calls made to replace an expired iterator (limited to 5/s per shard)"));
+        attrs.add(attr("subscriptions-total", "Enhanced fan-out: SubscribeToShard calls (one per shard every 5 "
+                + "minutes, more after failures)"));
+        attrs.add(attr("subscription-failures-total",
+                "Enhanced fan-out: subscriptions that failed and were made again from the last delivered event"));
         attrs.add(attr("queue-records", "Records waiting for poll()"));
         attrs.add(attr("queue-bytes", "Bytes waiting for poll()"));
         attrs.add(attr("shards", "Shards this task has read from"));

@@ -280,9 +280,82 @@ final class FakeKinesis implements KinesisClient {
                     .build();
         }
         return software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse.builder()
-                .streamDescriptionSummary(d -> d.streamName(stream)
+                .streamDescriptionSummary(d -> d.streamName(stream).streamARN(streamArn())
                         .encryptionType(kmsKeyId == null ? EncryptionType.NONE : EncryptionType.KMS).keyId(kmsKeyId))
                 .build();
+    }
+
+    // Enhanced fan-out: stream consumers by name (RegisterStreamConsumer, DescribeStreamConsumer).
+    final Map<String, software.amazon.awssdk.services.kinesis.model.ConsumerDescription> consumers =
+            new LinkedHashMap<>();
+    final AtomicInteger registerCalls = new AtomicInteger();
+    /** DescribeStreamConsumer answers CREATING this many times after a registration. */
+    volatile int describesUntilActive = 1;
+    /** Thrown by RegisterStreamConsumer and DescribeStreamConsumer when set. */
+    volatile RuntimeException consumerFailure;
+    private int describesLeft;
+    private int consumerGeneration;
+
+    String streamArn() {
+        return "arn:aws:kinesis:us-east-1:000000000000:stream/" + stream;
+    }
+
+    /** The ACTIVE ARN of the consumer, or null. */
+    synchronized String activeConsumerArn(String name) {
+        var d = consumers.get(name);
+        return d != null && d.consumerStatus() == software.amazon.awssdk.services.kinesis.model.ConsumerStatus.ACTIVE
+                ? d.consumerARN() : null;
+    }
+
+    /** Deregisters a consumer behind the connector's back. */
+    synchronized void deregister(String name) {
+        consumers.remove(name);
+    }
+
+    @Override
+    public synchronized software.amazon.awssdk.services.kinesis.model.RegisterStreamConsumerResponse registerStreamConsumer(
+            software.amazon.awssdk.services.kinesis.model.RegisterStreamConsumerRequest r) {
+        registerCalls.incrementAndGet();
+        if (consumerFailure != null) {
+            throw consumerFailure;
+        }
+        if (!streamArn().equals(r.streamARN())) {
+            throw notFound("(stream " + r.streamARN() + ")");
+        }
+        if (consumers.containsKey(r.consumerName())) {
+            throw software.amazon.awssdk.services.kinesis.model.ResourceInUseException.builder().statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceInUseException").build())
+                    .message("Consumer " + r.consumerName() + " exists").build();
+        }
+        var d = software.amazon.awssdk.services.kinesis.model.ConsumerDescription.builder()
+                .consumerName(r.consumerName()).streamARN(r.streamARN())
+                .consumerARN(streamArn() + "/consumer/" + r.consumerName() + ":" + (++consumerGeneration))
+                .consumerStatus(software.amazon.awssdk.services.kinesis.model.ConsumerStatus.CREATING).build();
+        consumers.put(r.consumerName(), d);
+        describesLeft = describesUntilActive;
+        return software.amazon.awssdk.services.kinesis.model.RegisterStreamConsumerResponse.builder()
+                .consumer(c -> c.consumerName(d.consumerName()).consumerARN(d.consumerARN())
+                        .consumerStatus(d.consumerStatus()))
+                .build();
+    }
+
+    @Override
+    public synchronized software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerResponse describeStreamConsumer(
+            software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerRequest r) {
+        if (consumerFailure != null) {
+            throw consumerFailure;
+        }
+        var d = consumers.get(r.consumerName());
+        if (d == null) {
+            throw notFound("(consumer " + r.consumerName() + ")");
+        }
+        if (d.consumerStatus() == software.amazon.awssdk.services.kinesis.model.ConsumerStatus.CREATING
+                && describesLeft-- <= 0) {
+            d = d.toBuilder().consumerStatus(software.amazon.awssdk.services.kinesis.model.ConsumerStatus.ACTIVE).build();
+            consumers.put(r.consumerName(), d);
+        }
+        return software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerResponse.builder()
+                .consumerDescription(d).build();
     }
 
     @Override

@@ -65,7 +65,14 @@ class KinesisSourceConnectorTest {
     void start(Map<String, String> props, long newShardCheckMs) {
         connector = new KinesisSourceConnector(c -> kinesis);
         connector.newShardCheckMs = newShardCheckMs;
-        connector.initialize(new SourceConnectorContext() {
+        connector.initialize(context(committed, reconfigurations));
+        connector.start(props);
+    }
+
+    /** A connector context over committed offsets that counts reconfiguration requests. */
+    static SourceConnectorContext context(Map<Map<String, Object>, Map<String, Object>> committed,
+                                          AtomicInteger reconfigurations) {
+        return new SourceConnectorContext() {
             @Override
             public void requestTaskReconfiguration() {
                 reconfigurations.incrementAndGet();
@@ -80,8 +87,7 @@ class KinesisSourceConnectorTest {
             public OffsetStorageReader offsetStorageReader() {
                 return MapTaskContext.reader(committed);
             }
-        });
-        connector.start(props);
+        };
     }
 
     void commit(String shardId, Record last, Long latestMs) {
