@@ -47,7 +47,8 @@ public final class LocalPipeline {
     private static final PrintStream OUT = System.out;
 
     /** Command-line options. */
-    record Options(int events, boolean keepRunning, boolean crashTest, Duration timeout, Path pluginDir, Path connectorsDir) {
+    record Options(int events, boolean keepRunning, boolean crashTest, Duration timeout, Path pluginDir, Path connectorsDir,
+                   String consumerMode) {
         static Options parse(String[] args) {
             int events = 10_000;
             boolean keep = false;
@@ -56,6 +57,7 @@ public final class LocalPipeline {
             Path plugin = null;
             Path root = Path.of(System.getProperty("mskbridge.root", "."));
             Path connectors = root.resolve("docker/connectors");
+            String mode = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--events" -> events = Integer.parseInt(args[++i]);
@@ -64,8 +66,15 @@ public final class LocalPipeline {
                     case "--timeout-seconds" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--plugin-dir" -> plugin = Path.of(args[++i]);
                     case "--connectors-dir" -> connectors = Path.of(args[++i]);
+                    case "--consumer-mode" -> {
+                        mode = args[++i];
+                        if (!mode.equals("polling") && !mode.equals("efo")) {
+                            throw new IllegalArgumentException("--consumer-mode must be polling or efo, got " + mode);
+                        }
+                    }
                     case "--help", "-h" -> {
-                        OUT.println("usage: bin/mskbridge-local [--events N] [--keep-running] [--crash-test] [--timeout-seconds N]");
+                        OUT.println("usage: bin/mskbridge-local [--events N] [--keep-running] [--crash-test] [--timeout-seconds N] "
+                                + "[--consumer-mode polling|efo]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -77,7 +86,7 @@ public final class LocalPipeline {
             if (plugin == null || !Files.isDirectory(plugin)) {
                 throw new IllegalArgumentException("--plugin-dir must name the unpacked plugin (distribution/target/mskbridge-<version>-plugin): " + plugin);
             }
-            return new Options(events, keep, crash, timeout, plugin, connectors);
+            return new Options(events, keep, crash, timeout, plugin, connectors, mode);
         }
     }
 
@@ -232,6 +241,9 @@ public final class LocalPipeline {
                     cfg.put("aws.credentials.provider", "static");
                     cfg.put("aws.access.key.id", TestAws.ACCESS_KEY);
                     cfg.put("aws.secret.access.key", TestAws.SECRET_KEY);
+                }
+                if (d.isKinesisSource() && options.consumerMode() != null) {
+                    cfg.put("kinesis.consumer.mode", options.consumerMode());
                 }
                 if (d.isS3Sink()) {
                     // Objects close on record-determined boundaries (exactly-once); a demo's last records would

@@ -15,7 +15,7 @@ public final class LocalPipelineRunner {
 
     public static Result run(int events, boolean crashTest, Path pluginDir, Path connectorsDir, long timeoutSeconds) throws Exception {
         LocalPipeline p = new LocalPipeline(new LocalPipeline.Options(events, false, crashTest, Duration.ofSeconds(timeoutSeconds),
-                pluginDir, connectorsDir));
+                pluginDir, connectorsDir, null));
         try {
             Report r = p.run();
             String text = r.render();

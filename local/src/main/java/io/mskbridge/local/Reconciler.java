@@ -61,6 +61,11 @@ final class Reconciler implements AutoCloseable {
     private final List<Double> qualityScores = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> appendMillis = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> appendById = new ConcurrentHashMap<>();
+    /** When each id was first seen in DynamoDB (by a scan every {@link #STORE_POLL_MS}), and its S3 object's time. */
+    private final Map<String, Long> dynamoSeenById = new ConcurrentHashMap<>();
+    private final Map<String, Long> s3SeenById = new ConcurrentHashMap<>();
+    static final long STORE_POLL_MS = 1000;
+    private Thread storeThread;
     /** per DynamoDB table: the ids of its items, and its item count. */
     private final Map<String, Set<String>> dynamoIds = new ConcurrentHashMap<>();
     private final Map<String, Integer> dynamoItems = new ConcurrentHashMap<>();
@@ -114,6 +119,21 @@ final class Reconciler implements AutoCloseable {
         consumerThread = new Thread(this::consume, "reconciler-kafka");
         consumerThread.setDaemon(true);
         consumerThread.start();
+        // The stores are scanned while events flow too, so each id's arrival time is known to within a scan.
+        storeThread = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    refreshStores();
+                    Thread.sleep(STORE_POLL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // A store busy or restarting: the next round scans again.
+                }
+            }
+        }, "reconciler-stores");
+        storeThread.setDaemon(true);
+        storeThread.start();
     }
 
     private void consume() {
@@ -210,7 +230,7 @@ final class Reconciler implements AutoCloseable {
         return kafkaIds.values().stream().mapToInt(m -> m.values().stream().mapToInt(Integer::intValue).sum()).sum();
     }
 
-    private void refreshStores() {
+    private synchronized void refreshStores() {
         for (String table : tables()) {
             scanDynamo(table);
         }
@@ -254,6 +274,7 @@ final class Reconciler implements AutoCloseable {
                 AttributeValue id = item.get("id");
                 if (id != null && id.s() != null) {
                     ids.add(id.s());
+                    dynamoSeenById.putIfAbsent(id.s(), System.currentTimeMillis());
                 }
             }
             start = resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty() ? resp.lastEvaluatedKey() : null;
@@ -296,6 +317,9 @@ final class Reconciler implements AutoCloseable {
                         String id = JSON.readTree(text).path("id").asText(null);
                         if (id != null) {
                             ids.merge(id, 1, Integer::sum);
+                            if (o.lastModified() != null) {
+                                s3SeenById.merge(id, o.lastModified().toEpochMilli(), Math::min);
+                            }
                         }
                     }
                 }
@@ -417,22 +441,36 @@ final class Reconciler implements AutoCloseable {
         synchronized (qualityScores) {
             r.quality = new ArrayList<>(qualityScores);
         }
+        r.consumerMode = deployments.stream().filter(LocalPipeline.Deployment::isKinesisSource)
+                .map(d -> d.config().getOrDefault("kinesis.consumer.mode", "polling")).distinct()
+                .collect(java.util.stream.Collectors.joining("/"));
+        r.latencies = latencies(appendById, producer);
+        r.dynamoLatencies = latencies(dynamoSeenById, producer);
+        r.s3Latencies = latencies(s3SeenById, producer);
+        r.problems = problems(events, true);
+        return r;
+    }
+
+    /** Put → arrival, sorted, for the ids of {@code arrivals} the producer put. */
+    private static List<Long> latencies(Map<String, Long> arrivals, SampleProducer producer) {
         List<Long> lat = new ArrayList<>();
-        appendById.forEach((id, ts) -> {
+        arrivals.forEach((id, ts) -> {
             Long put = producer.putMillis(id);
             if (put != null) {
                 lat.add(Math.max(0, ts - put));
             }
         });
         Collections.sort(lat);
-        r.latencies = lat;
-        r.problems = problems(events, true);
-        return r;
+        return lat;
     }
 
     @Override
     public void close() throws InterruptedException {
         running.set(false);
+        if (storeThread != null) {
+            storeThread.interrupt();
+            storeThread.join(5000);
+        }
         if (consumerThread != null) {
             consumerThread.join(5000);
         }

@@ -25,6 +25,9 @@ final class Report {
     Map<String, int[]> plantedFraud = Map.of();
     List<Double> quality = List.of();
     List<Long> latencies = List.of();
+    List<Long> dynamoLatencies = List.of();
+    List<Long> s3Latencies = List.of();
+    String consumerMode = "polling";
     List<String> problems = List.of();
 
     boolean balanced() {
@@ -64,8 +67,10 @@ final class Report {
             }
         }
         if (!latencies.isEmpty()) {
-            sb.append(String.format("Latency         Kinesis put -> Kafka append: p50 %d ms, p95 %d ms, p99 %d ms (%d records)%n",
-                    pct(0.50), pct(0.95), pct(0.99), latencies.size()));
+            sb.append(String.format("Latency         (sources in %s mode) Kinesis put ->%n", consumerMode));
+            latencyLine(sb, "Kafka append", latencies, "LogAppendTime");
+            latencyLine(sb, "DynamoDB item", dynamoLatencies, "first seen by a scan every 1 s");
+            latencyLine(sb, "S3 object", s3Latencies, "object Last-Modified; objects close every 5 s here");
         }
         sb.append(String.format("Throughput      %d events end to end in %.1f s (%.0f events/s, including stack start-up)%n", produced,
                 totalSeconds, totalSeconds > 0 ? produced / totalSeconds : 0));
@@ -78,7 +83,14 @@ final class Report {
         return sb.toString();
     }
 
-    private long pct(double p) {
-        return latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(p * latencies.size()) - 1));
+    private static void latencyLine(StringBuilder sb, String to, List<Long> sorted, String how) {
+        if (!sorted.isEmpty()) {
+            sb.append(String.format("  %-14s p50 %d ms, p95 %d ms, p99 %d ms (%d records; %s)%n", to, pct(sorted, 0.50),
+                    pct(sorted, 0.95), pct(sorted, 0.99), sorted.size(), how));
+        }
+    }
+
+    static long pct(List<Long> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 }
