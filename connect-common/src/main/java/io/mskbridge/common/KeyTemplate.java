@@ -295,7 +295,8 @@ public final class KeyTemplate {
      *                       message names the record and the placeholder
      */
     public String render(ConnectRecord<?> record, Function<String, ?> extras) {
-        return render(record, extras, record.timestamp());
+        // A template may be rendered without a record (validate() renders literal-only templates that way).
+        return render(record, extras, record == null ? null : record.timestamp());
     }
 
     /**

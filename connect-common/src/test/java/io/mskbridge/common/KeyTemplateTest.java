@@ -50,6 +50,7 @@ class KeyTemplateTest {
         assertThat(t.fieldPaths()).isEmpty();
         assertThat(t.render(sink(null, null))).isEqualTo("static/key");
         assertThat(KeyTemplate.parse("").render(sink(null, null))).isEmpty();
+        assertThat(t.render(null)).as("a constant renders without a record (validate() does)").isEqualTo("static/key");
     }
 
     @Test
