@@ -151,8 +151,10 @@ public class DynamoDbSinkTask extends SinkTask {
         }
         while (!round.isEmpty()) {
             List<BatchWriter.Rejected> rejected;
+            long started = System.nanoTime();
             try {
                 rejected = writer.write(round);
+                metrics.batchLatency.record((System.nanoTime() - started) / 1_000_000.0);
             } catch (RetriableException e) {
                 metrics.retriableFailures.increment();
                 long timeout = redeliveryTimeoutMs(consecutiveRetriableFailures++);
@@ -200,7 +202,7 @@ public class DynamoDbSinkTask extends SinkTask {
         if (log.isDebugEnabled()) {
             log.debug("Sending to the errant record reporter: {}", e.getMessage());
         }
-        metrics.dlq.increment();
+        metrics.deadLettered();
         reported.add(reporter.report(record, e));
     }
 
