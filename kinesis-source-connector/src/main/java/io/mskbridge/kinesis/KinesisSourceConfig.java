@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
 import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.config.ConfigEnums;
 
@@ -213,7 +214,7 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "at a time, so its order is kept).",
                 FETCH_GROUP, ++order, Width.SHORT, "Fetch threads per task");
         ReachabilityProbe.defineTimeout(def, "kinesis", 15_000L, "each stream is described once", FETCH_GROUP, ++order);
-        return AwsConfig.addTo(def);
+        return CloudWatchMetricsConfig.addTo(AwsConfig.addTo(def));
     }
 
     public List<String> streamNames() {
