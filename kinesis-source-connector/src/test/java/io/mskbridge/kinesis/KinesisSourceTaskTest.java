@@ -314,6 +314,30 @@ class KinesisSourceTaskTest {
     }
 
     /** A worker's task context whose offset store cannot be read. */
+    @Test
+    void recordsTheTransformsRouteToAnInvalidTopicAreProcessingErrors() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", json(0));
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put("transforms", "validate, stamp");
+        p.put("transforms.validate.on.invalid", "ROUTE");
+        p.put("transforms.stamp.on.invalid", "route");
+        p.put("transforms.stamp.invalid.topic", "dead.${topic}");
+        start(p);
+        SourceRecord r = pollUntil(1, 10_000).get(0);
+        task.commitRecord(r, metadata(r.topic()));
+        task.commitRecord(r, metadata(r.topic() + ".invalid"));
+        task.commitRecord(r, metadata("dead." + r.topic()));
+        task.commitRecord(r, metadata("renamed"));
+        task.commitRecord(r, null);
+        assertThat(task.metrics().getAttribute("ProcessingErrors")).isEqualTo(2L);
+    }
+
+    static org.apache.kafka.clients.producer.RecordMetadata metadata(String topic) {
+        return new org.apache.kafka.clients.producer.RecordMetadata(
+                new org.apache.kafka.common.TopicPartition(topic, 0), 0, 0, 0, 1, 1);
+    }
+
     static SourceTaskContext unreadableOffsets(Map<String, String> props) {
         return new SourceTaskContext() {
             @Override

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StatisticSet;
  *
  * <p>The data path only updates counters; nothing here can slow or fail it. When CloudWatch throttles, answers
  * 5xx, hangs or cannot be reached, the points stay in the buffer and sending backs off (jittered, up to
- * {@value #MAX_BACKOFF_MS} ms); a full buffer drops its oldest points, counted in {@code MetricsPointsDropped}
+ * 10 intervals and at most {@value #MAX_BACKOFF_MS} ms); a full buffer drops its oldest points, counted in {@code MetricsPointsDropped}
  * (published with the rest once CloudWatch answers). A request CloudWatch refuses for good (access denied, an
  * invalid value) is dropped and counted the same way. {@link #close()} sends what is left, waiting at most
  * {@value #FLUSH_TIMEOUT_MS} ms.
@@ -119,8 +119,7 @@ public final class CloudWatchPublisher implements AutoCloseable {
      */
     public static CloudWatchPublisher start(CloudWatchMetricsConfig.Settings settings, AwsSettings aws,
                                            String connector, String task, TaskMetrics metrics) {
-        return start(settings, aws, connector, task, metrics,
-                new Backoff(Duration.ofSeconds(1), Duration.ofMillis(MAX_BACKOFF_MS)));
+        return start(settings, aws, connector, task, metrics, backoff(settings.interval()));
     }
 
     static CloudWatchPublisher start(CloudWatchMetricsConfig.Settings settings, AwsSettings aws, String connector,
@@ -149,6 +148,12 @@ public final class CloudWatchPublisher implements AutoCloseable {
             factory.close();
             throw e;
         }
+    }
+
+    /** From one second (or the interval, if shorter) up to 10 intervals, at most 5 minutes. */
+    static Backoff backoff(Duration interval) {
+        long ms = interval.toMillis();
+        return new Backoff(Duration.ofMillis(Math.min(1_000, ms)), Duration.ofMillis(Math.min(MAX_BACKOFF_MS, 10 * ms)));
     }
 
     /** Closes a publisher that may be null. */
