@@ -27,6 +27,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -239,6 +241,14 @@ public final class AwsClientFactory implements AutoCloseable {
         S3ClientBuilder b = common(S3Client.builder())
                 .httpClientBuilder(apache(maxConnections))
                 .forcePathStyle(settings.endpointOverride().isPresent());
+        customizer.accept(b);
+        return own(b.build());
+    }
+
+    /** Sync CloudWatch client (a pool of 2: one publisher thread per task uses it). */
+    public CloudWatchClient cloudWatch(Consumer<CloudWatchClientBuilder> customizer) {
+        CloudWatchClientBuilder b = common(CloudWatchClient.builder())
+                .httpClientBuilder(apache(2));
         customizer.accept(b);
         return own(b.build());
     }

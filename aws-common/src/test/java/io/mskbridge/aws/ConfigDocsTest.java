@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
 import io.mskbridge.common.config.ConfigReference;
 
 /**
@@ -14,6 +15,7 @@ class ConfigDocsTest {
 
     @Test
     void readmeConfigReferenceIsCurrent() {
-        ConfigReference.create().add(AwsConfig.configDef(), 3).assertCurrent(Path.of("README.md"));
+        ConfigReference.create().add(AwsConfig.configDef(), 3).add(CloudWatchMetricsConfig.configDef(), 3)
+                .assertCurrent(Path.of("README.md"));
     }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
 import io.mskbridge.aws.AwsSettings;
 import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.KeyTemplate;
@@ -240,7 +241,7 @@ public class DynamoDbSinkConfig extends AbstractConfig {
                 "Base of the full-jitter exponential backoff between retries, in milliseconds (capped at 5 s).",
                 WRITE_GROUP, ++order, Width.SHORT, "Retry backoff base (ms)");
 
-        return AwsConfig.addTo(def);
+        return CloudWatchMetricsConfig.addTo(AwsConfig.addTo(def));
     }
 
     /**

@@ -22,6 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
+import io.mskbridge.aws.metrics.CloudWatchPublisher;
+import io.mskbridge.aws.metrics.RecordFieldMetrics;
 import io.mskbridge.common.Backoff;
 import io.mskbridge.common.SinkConnectorBase;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -56,6 +59,8 @@ public class DynamoDbSinkTask extends SinkTask {
     private BatchWriter writer;
     private AwsClientFactory factory;
     private final DynamoDbSinkTaskMetrics metrics = new DynamoDbSinkTaskMetrics();
+    private CloudWatchPublisher publisher;
+    private RecordFieldMetrics fieldMetrics;
     private ErrantRecordReporter reporter;
     private int consecutiveRetriableFailures;
     private final DynamoDbClient injectedClient;
@@ -96,6 +101,10 @@ public class DynamoDbSinkTask extends SinkTask {
         reporter = errantRecordReporter();
         String connector = props.getOrDefault("name", "unknown");
         metrics.register(connector, props.getOrDefault(TASK_ID, "0"));
+        CloudWatchMetricsConfig.Settings cloudWatch = CloudWatchMetricsConfig.Settings.from(config);
+        fieldMetrics = RecordFieldMetrics.create(cloudWatch, metrics.taskMetrics());
+        publisher = CloudWatchPublisher.start(cloudWatch, config.aws(), connector, props.getOrDefault(TASK_ID, "0"),
+                metrics.taskMetrics());
         log.info("DynamoDB sink task {}-{} started: table={}, pk={}={}, sk={}, ttl={}, deletes={}, batch={}, "
                         + "in flight={}, retry budget={}, DLQ={}", connector, props.getOrDefault(TASK_ID, "0"),
                 config.table(), config.partitionAttribute(), config.partitionTemplate(),
@@ -125,6 +134,9 @@ public class DynamoDbSinkTask extends SinkTask {
         Map<ItemKey, Deque<WriteOp>> byKey = new LinkedHashMap<>(records.size() * 2);
         List<Future<Void>> reported = new ArrayList<>();
         for (SinkRecord record : records) {
+            if (fieldMetrics != null) {
+                fieldMetrics.record(record);
+            }
             WriteOp op;
             try {
                 op = mapper.map(record);
@@ -151,8 +163,10 @@ public class DynamoDbSinkTask extends SinkTask {
         }
         while (!round.isEmpty()) {
             List<BatchWriter.Rejected> rejected;
+            long started = System.nanoTime();
             try {
                 rejected = writer.write(round);
+                metrics.batchLatency.record((System.nanoTime() - started) / 1_000_000.0);
             } catch (RetriableException e) {
                 metrics.retriableFailures.increment();
                 long timeout = redeliveryTimeoutMs(consecutiveRetriableFailures++);
@@ -200,7 +214,7 @@ public class DynamoDbSinkTask extends SinkTask {
         if (log.isDebugEnabled()) {
             log.debug("Sending to the errant record reporter: {}", e.getMessage());
         }
-        metrics.dlq.increment();
+        metrics.deadLettered();
         reported.add(reporter.report(record, e));
     }
 
@@ -223,6 +237,8 @@ public class DynamoDbSinkTask extends SinkTask {
         if (factory != null) {
             factory.close();
         }
+        CloudWatchPublisher.close(publisher);
+        publisher = null;
         metrics.close();
         log.info("DynamoDB sink task stopped: {} items written, {} deleted, {} retries, {} to DLQ",
                 metrics.getItemsWritten(), metrics.getItemsDeleted(), metrics.getRetries(),

@@ -22,6 +22,11 @@ public final class BenchSupport {
         return TestConfigs.seed(overrides);
     }
 
+    /** A task writing to an in-memory DynamoDB (every key schema is pk/sk strings): measures the task alone. */
+    public static DynamoDbSinkTask taskWithInMemoryDynamoDb() {
+        return new DynamoDbSinkTask(new FakeDynamoDb());
+    }
+
     /** The task's own record → write request mapping ({@link ItemMapper}) for the configuration {@code props}. */
     public static Function<SinkRecord, WriteRequest> itemMapper(Map<String, String> props) {
         ItemMapper mapper = new ItemMapper(new DynamoDbSinkConfig(props));

@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
 import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.config.ConfigEnums;
 import io.mskbridge.common.config.PatternValidator;
@@ -244,7 +245,7 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "subscription per consumer at a time. Deleting the connector leaves the consumer registered (it is billed until "
                         + "deregistered).",
                 FAN_OUT_GROUP, ++order, Width.MEDIUM, "Fan-out consumer name");
-        return AwsConfig.addTo(def);
+        return CloudWatchMetricsConfig.addTo(AwsConfig.addTo(def));
     }
 
     public List<String> streamNames() {

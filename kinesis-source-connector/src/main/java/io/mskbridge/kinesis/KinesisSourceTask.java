@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsErrors;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
+import io.mskbridge.aws.metrics.CloudWatchPublisher;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -38,6 +41,8 @@ public class KinesisSourceTask extends SourceTask {
     private final Function<KinesisSourceConfig, KinesisClient> clientSupplier;
     private final Function<KinesisSourceConfig, KinesisAsyncClient> asyncClientSupplier;
     private AwsClientFactory aws;
+    private CloudWatchPublisher publisher;
+    private InvalidTopics invalidTopics;
     private KinesisClient kinesis;
     /** kinesis.consumer.mode=efo only. */
     private KinesisAsyncClient kinesisAsync;
@@ -79,7 +84,7 @@ public class KinesisSourceTask extends SourceTask {
         taskName = connector + "-" + taskId;
         List<ShardSpec> specs = ShardSpec.decodeAll(props.get(KinesisSourceConfig.TASK_SHARDS));
         try {
-            startReading(connector, taskId, specs);
+            startReading(connector, taskId, specs, props);
         } catch (RuntimeException | Error e) {
             // Connect 3.7 calls stop() after a start() that threw, but a host need not: a failed start releases
             // the client, its credentials provider, the threads and the MBean itself (stop() may then run again).
@@ -88,7 +93,7 @@ public class KinesisSourceTask extends SourceTask {
         }
     }
 
-    private void startReading(String connector, String taskId, List<ShardSpec> specs) {
+    private void startReading(String connector, String taskId, List<ShardSpec> specs, Map<String, String> props) {
         if (clientSupplier != null) {
             kinesis = clientSupplier.apply(config);
         } else {
@@ -98,6 +103,9 @@ public class KinesisSourceTask extends SourceTask {
         queue = new FetchQueue(config.queueMaxRecords(), config.queueMaxBytes());
         metrics = new KinesisSourceTaskMetrics(queue::size, queue::bytes);
         metrics.register(connector, taskId);
+        invalidTopics = InvalidTopics.from(props);
+        publisher = CloudWatchPublisher.start(CloudWatchMetricsConfig.Settings.from(config), AwsSettings.from(config),
+                connector, taskId, metrics.taskMetrics());
 
         List<Map<String, Object>> partitions = new ArrayList<>();
         for (ShardSpec s : specs) {
@@ -161,6 +169,19 @@ public class KinesisSourceTask extends SourceTask {
         return out.isEmpty() ? null : out;
     }
 
+    /**
+     * Counts a record the transforms routed to an invalid-records topic as {@code ProcessingErrors}: the written
+     * topic is in {@code metadata}, after the transforms; {@code record} is the one {@code poll()} returned.
+     */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        KinesisSourceTaskMetrics m = metrics;
+        if (metadata != null && m != null && invalidTopics != null
+                && invalidTopics.isInvalid(record.topic(), metadata.topic())) {
+            m.processingError();
+        }
+    }
+
     @Override
     public void stop() {
         release();
@@ -184,6 +205,8 @@ public class KinesisSourceTask extends SourceTask {
         if (queue != null) {
             queue.wakeUp();
         }
+        CloudWatchPublisher.close(publisher);
+        publisher = null;
         if (metrics != null) {
             metrics.close();
         }

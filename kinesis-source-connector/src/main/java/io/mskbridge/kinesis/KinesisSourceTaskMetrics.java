@@ -1,34 +1,40 @@
 package io.mskbridge.kinesis;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
-import javax.management.Attribute;
-import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
-import javax.management.DynamicMBean;
-import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.ObjectName;
 
 import io.mskbridge.common.JmxRegistration;
+import io.mskbridge.common.metrics.Counter;
+import io.mskbridge.common.metrics.MetricScope;
+import io.mskbridge.common.metrics.MetricUnit;
+import io.mskbridge.common.metrics.Summary;
+import io.mskbridge.common.metrics.TaskMetrics;
 
 /**
- * JMX metrics of one task, {@code kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=<name>,
- * task=<id>}: totals, iterator re-acquisitions, queue depth, lag, and per shard
- * {@code <stream>.<shard>.millis-behind-latest}, {@code .records-read}, {@code .bytes-read},
- * {@code .iterator-reacquisitions}. A DynamicMBean because the attribute set follows the shards.
+ * Metrics of one task (docs/ARCHITECTURE.md, Logging and metrics), JMX
+ * {@code kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=<name>,task=<id>}: task totals
+ * {@code RecordsRead}, {@code BytesRead}, {@code IteratorReacquisitions}, {@code ThrottledRequests},
+ * {@code ProcessingErrors}, {@code QueueRecords}, {@code QueueBytes}, {@code Shards}, the lag
+ * {@code MillisBehindLatestMax} and {@code MillisSinceLastSuccessfulFetch}, and per shard
+ * {@code MillisBehindLatest.<stream>.<shard>}, {@code RecordsRead.<stream>.<shard>},
+ * {@code BytesRead.<stream>.<shard>}, {@code IteratorReacquisitions.<stream>.<shard>}. For CloudWatch, per stream
+ * (never per shard): {@code RecordsRead}, {@code BytesRead}, {@code IteratorReacquisitions},
+ * {@code ThrottledRequests} and the statistics of {@code MillisBehindLatest}; per task
+ * {@code MillisSinceLastSuccessfulFetch} and {@code ProcessingErrors}.
  *
- * <p>Lag to alarm on is task-level, the worst of the shards still being read: {@code millis-behind-latest-max}
- * (what Kinesis says) and {@code millis-since-last-successful-fetch}. The second is needed because the first
+ * <p>Lag to alarm on is task-level, the worst of the shards still being read: {@code MillisBehindLatestMax}
+ * (what Kinesis says) and {@code MillisSinceLastSuccessfulFetch}. The second is needed because the first
  * only moves when a GetRecords call succeeds: a shard that is throttled, waits for a parent, or is held back
  * by a full queue keeps its last (possibly small) MillisBehindLatest while it falls behind.
  */
-final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
+final class KinesisSourceTaskMetrics implements AutoCloseable {
 
     static final class ShardStats {
         volatile long millisBehindLatest = -1;
@@ -39,21 +45,37 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         volatile long lastFetchMillis;
         /** Closed and fully read, or gone: no longer part of the task's lag. */
         volatile boolean ended;
+        /** The stream's CloudWatch metrics. */
+        StreamStats stream;
     }
 
-    private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
-    private final LongAdder records = new LongAdder();
-    private final LongAdder bytes = new LongAdder();
-    private final LongAdder reacquisitions = new LongAdder();
-    // Enhanced fan-out only (kinesis.consumer.mode=efo).
-    private final LongAdder subscriptions = new LongAdder();
-    private final LongAdder subscriptionFailures = new LongAdder();
-    private final LongSupplier queueRecords;
-    private final LongSupplier queueBytes;
-    private final LongSupplier clock;
-    static final String JMX_TYPE = "kinesis-source-task-metrics";
+    /** What CloudWatch sees of a stream (bounded dimension: never a shard id). */
+    private record StreamStats(Counter records, Counter bytes, Counter reacquisitions, Counter throttled,
+                               Summary millisBehindLatest) {
+    }
 
-    private JmxRegistration registration;
+    static final String JMX_TYPE = "kinesis-source-task-metrics";
+    /** Streams and shards one task can have metrics for; past the bound they share {@code Other}. */
+    private static final int MAX_STREAMS = 100;
+    private static final int MAX_SHARDS = 10_000;
+
+    private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
+    private final TaskMetrics metrics;
+    private final Counter records;
+    private final Counter bytes;
+    private final Counter reacquisitions;
+    private final Counter throttled;
+    private final Counter processingErrors;
+    // Enhanced fan-out only (kinesis.consumer.mode=efo).
+    private final Counter subscriptions;
+    private final Counter subscriptionFailures;
+    private final TaskMetrics.Family<Counter> streamRecords;
+    private final TaskMetrics.Family<Counter> streamBytes;
+    private final TaskMetrics.Family<Counter> streamReacquisitions;
+    private final TaskMetrics.Family<Counter> streamThrottled;
+    private final TaskMetrics.Family<Summary> streamMillisBehind;
+    private final List<TaskMetrics.Family<ShardStats>> shardFamilies;
+    private final LongSupplier clock;
 
     KinesisSourceTaskMetrics(LongSupplier queueRecords, LongSupplier queueBytes) {
         this(queueRecords, queueBytes, System::currentTimeMillis);
@@ -61,9 +83,65 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
 
     /** @param clock wall-clock milliseconds (tests move it by hand) */
     KinesisSourceTaskMetrics(LongSupplier queueRecords, LongSupplier queueBytes, LongSupplier clock) {
-        this.queueRecords = queueRecords;
-        this.queueBytes = queueBytes;
         this.clock = clock;
+        metrics = new TaskMetrics(JMX_TYPE, "Kinesis source task metrics", clock);
+        records = metrics.counter("RecordsRead", MetricUnit.COUNT, MetricScope.JMX,
+                "Records read from Kinesis by this task");
+        bytes = metrics.counter("BytesRead", MetricUnit.BYTES, MetricScope.JMX,
+                "Bytes of record data read by this task");
+        metrics.gauge("MillisBehindLatestMax", MetricUnit.MILLISECONDS, MetricScope.JMX,
+                "Largest MillisBehindLatest over the shards this task still reads (-1 before any answer)",
+                this::millisBehindLatestMax);
+        metrics.gauge("MillisSinceLastSuccessfulFetch", MetricUnit.MILLISECONDS, MetricScope.BOTH,
+                "Longest time since a shard this task still reads had a successful GetRecords call (grows while "
+                        + "throttled, waiting for a parent, or held back by a full queue)",
+                this::millisSinceLastSuccessfulFetch);
+        reacquisitions = metrics.counter("IteratorReacquisitions", MetricUnit.COUNT, MetricScope.JMX,
+                "GetShardIterator calls made to replace an expired iterator (limited to 5/s per shard)");
+        throttled = metrics.counter("ThrottledRequests", MetricUnit.COUNT, MetricScope.JMX,
+                "GetRecords and GetShardIterator calls Kinesis throttled");
+        processingErrors = metrics.counter("ProcessingErrors", MetricUnit.COUNT, MetricScope.BOTH,
+                "Records the transforms routed to an invalid-records topic (ValidateFields on.invalid=route)");
+        subscriptions = metrics.counter("Subscriptions", MetricUnit.COUNT, MetricScope.JMX,
+                "Enhanced fan-out: SubscribeToShard calls (one per shard every 5 minutes, more after failures)");
+        subscriptionFailures = metrics.counter("SubscriptionFailures", MetricUnit.COUNT, MetricScope.BOTH,
+                "Enhanced fan-out: subscriptions that failed and were made again from the last delivered event");
+        metrics.gauge("QueueRecords", MetricUnit.COUNT, MetricScope.JMX, "Records waiting for poll()", queueRecords);
+        metrics.gauge("QueueBytes", MetricUnit.BYTES, MetricScope.JMX, "Bytes waiting for poll()", queueBytes);
+        metrics.gauge("Shards", MetricUnit.COUNT, MetricScope.JMX, "Shards this task has read from",
+                () -> shards.size());
+        streamRecords = metrics.counters("RecordsRead", MetricUnit.COUNT, MetricScope.CLOUDWATCH,
+                "Records read from the stream", MAX_STREAMS, "Stream");
+        streamBytes = metrics.counters("BytesRead", MetricUnit.BYTES, MetricScope.CLOUDWATCH,
+                "Bytes read from the stream", MAX_STREAMS, "Stream");
+        streamReacquisitions = metrics.counters("IteratorReacquisitions", MetricUnit.COUNT, MetricScope.CLOUDWATCH,
+                "Expired iterators of the stream's shards replaced", MAX_STREAMS, "Stream");
+        streamThrottled = metrics.counters("ThrottledRequests", MetricUnit.COUNT, MetricScope.CLOUDWATCH,
+                "Throttled calls on the stream's shards", MAX_STREAMS, "Stream");
+        streamMillisBehind = metrics.summaries("MillisBehindLatest", MetricUnit.MILLISECONDS, MetricScope.CLOUDWATCH,
+                "MillisBehindLatest of each GetRecords answer on the stream", MAX_STREAMS, "Stream");
+        shardFamilies = List.of(
+                shardGauge("MillisBehindLatest", MetricUnit.MILLISECONDS, "MillisBehindLatest of the last GetRecords",
+                        s -> s.millisBehindLatest),
+                shardGauge("RecordsRead", MetricUnit.COUNT, "Records read", s -> s.records.sum()),
+                shardGauge("BytesRead", MetricUnit.BYTES, "Bytes read", s -> s.bytes.sum()),
+                shardGauge("IteratorReacquisitions", MetricUnit.COUNT, "Expired iterators replaced",
+                        s -> s.reacquisitions.sum()));
+    }
+
+    private TaskMetrics.Family<ShardStats> shardGauge(String name, MetricUnit unit, String doc,
+                                                      java.util.function.Function<ShardStats, Long> value) {
+        return metrics.gauges(name, unit, MetricScope.JMX, doc, MAX_SHARDS,
+                key -> shards.computeIfAbsent(key.get(0) + "/" + key.get(1), k -> newShard(key.get(0))), value,
+                "Stream", "Shard");
+    }
+
+    private ShardStats newShard(String stream) {
+        ShardStats s = new ShardStats();
+        s.lastFetchMillis = clock.getAsLong();
+        s.stream = new StreamStats(streamRecords.get(stream), streamBytes.get(stream),
+                streamReacquisitions.get(stream), streamThrottled.get(stream), streamMillisBehind.get(stream));
+        return s;
     }
 
     static ObjectName objectName(String connector, String task) {
@@ -71,15 +149,20 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
     }
 
     void register(String connector, String task) {
-        registration = JmxRegistration.register(this, JMX_TYPE, connector, task);
+        metrics.register(connector, task);
+    }
+
+    /** The task's metrics, for the CloudWatch publisher. */
+    TaskMetrics taskMetrics() {
+        return metrics;
     }
 
     ShardStats shard(String stream, String shardId) {
-        return shards.computeIfAbsent(stream + "." + shardId, k -> {
-            ShardStats s = new ShardStats();
-            s.lastFetchMillis = clock.getAsLong();
-            return s;
-        });
+        ShardStats s = null;
+        for (TaskMetrics.Family<ShardStats> f : shardFamilies) {
+            s = f.get(stream, shardId);
+        }
+        return s;
     }
 
     /** A successful GetRecords call on the shard returned {@code n} user records to queue (maybe none). */
@@ -89,8 +172,11 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         s.bytes.add(b);
         records.add(n);
         bytes.add(b);
+        s.stream.records().add(n);
+        s.stream.bytes().add(b);
         if (millisBehind != null) {
             s.millisBehindLatest = millisBehind;
+            s.stream.millisBehindLatest().record(millisBehind);
         }
     }
 
@@ -125,6 +211,7 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
     void iteratorReacquired(ShardStats s) {
         s.reacquisitions.increment();
         reacquisitions.increment();
+        s.stream.reacquisitions().increment();
     }
 
     /** Enhanced fan-out: a SubscribeToShard call was made (first, after 5 minutes, or after a failure). */
@@ -137,121 +224,33 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         subscriptionFailures.increment();
     }
 
+    /** Kinesis throttled a call on the shard. */
+    void throttled(ShardStats s) {
+        throttled.increment();
+        s.stream.throttled().increment();
+    }
+
+    /** A record went to an invalid-records topic. */
+    void processingError() {
+        processingErrors.increment();
+    }
+
     long recordsRead() {
-        return records.sum();
+        return records.get();
     }
 
-    @Override
-    public Object getAttribute(String attribute) throws AttributeNotFoundException {
-        switch (attribute) {
-            case "records-read-total":
-                return records.sum();
-            case "bytes-read-total":
-                return bytes.sum();
-            case "millis-behind-latest-max":
-                return millisBehindLatestMax();
-            case "millis-since-last-successful-fetch":
-                return millisSinceLastSuccessfulFetch();
-            case "iterator-reacquisitions-total":
-                return reacquisitions.sum();
-            case "subscriptions-total":
-                return subscriptions.sum();
-            case "subscription-failures-total":
-                return subscriptionFailures.sum();
-            case "queue-records":
-                return queueRecords.getAsLong();
-            case "queue-bytes":
-                return queueBytes.getAsLong();
-            case "shards":
-                return (long) shards.size();
-            default:
-                int dot = attribute.lastIndexOf('.');
-                if (dot > 0) {
-                    ShardStats s = shards.get(attribute.substring(0, dot));
-                    if (s != null) {
-                        switch (attribute.substring(dot + 1)) {
-                            case "millis-behind-latest":
-                                return s.millisBehindLatest;
-                            case "records-read":
-                                return s.records.sum();
-                            case "bytes-read":
-                                return s.bytes.sum();
-                            case "iterator-reacquisitions":
-                                return s.reacquisitions.sum();
-                            default:
-                        }
-                    }
-                }
-                throw new AttributeNotFoundException(attribute);
-        }
+    /** A JMX attribute's value, as JMX reads it. */
+    Object getAttribute(String attribute) throws AttributeNotFoundException {
+        return metrics.getAttribute(attribute);
     }
 
-    @Override
-    public void setAttribute(Attribute attribute) {
-        throw new UnsupportedOperationException("read-only");
-    }
-
-    @Override
-    public AttributeList getAttributes(String[] attributes) {
-        AttributeList l = new AttributeList();
-        for (String a : attributes) {
-            try {
-                l.add(new Attribute(a, getAttribute(a)));
-            } catch (AttributeNotFoundException ignored) {
-                // JMX semantics: unknown attributes are left out
-            }
-        }
-        return l;
-    }
-
-    @Override
-    public AttributeList setAttributes(AttributeList attributes) {
-        return new AttributeList();
-    }
-
-    @Override
-    public Object invoke(String actionName, Object[] params, String[] signature) {
-        throw new UnsupportedOperationException(actionName);
-    }
-
-    @Override
-    public MBeanInfo getMBeanInfo() {
-        List<MBeanAttributeInfo> attrs = new ArrayList<>();
-        attrs.add(attr("records-read-total", "Records read from Kinesis by this task"));
-        attrs.add(attr("bytes-read-total", "Bytes of record data read by this task"));
-        attrs.add(attr("millis-behind-latest-max",
-                "Largest MillisBehindLatest over the shards this task still reads (-1 before any answer)"));
-        attrs.add(attr("millis-since-last-successful-fetch", "Longest time since a shard this task still reads "
-                + "had a successful GetRecords call (grows while throttled, waiting for a parent, or held back by "
-                + "a full queue)"));
-        attrs.add(attr("iterator-reacquisitions-total",
-                "GetShardIterator calls made to replace an expired iterator (limited to 5/s per shard)"));
-        attrs.add(attr("subscriptions-total", "Enhanced fan-out: SubscribeToShard calls (one per shard every 5 "
-                + "minutes, more after failures)"));
-        attrs.add(attr("subscription-failures-total",
-                "Enhanced fan-out: subscriptions that failed and were made again from the last delivered event"));
-        attrs.add(attr("queue-records", "Records waiting for poll()"));
-        attrs.add(attr("queue-bytes", "Bytes waiting for poll()"));
-        attrs.add(attr("shards", "Shards this task has read from"));
-        for (String s : shards.keySet()) {
-            attrs.add(attr(s + ".millis-behind-latest", "MillisBehindLatest of the last GetRecords on " + s));
-            attrs.add(attr(s + ".records-read", "Records read from " + s));
-            attrs.add(attr(s + ".bytes-read", "Bytes read from " + s));
-            attrs.add(attr(s + ".iterator-reacquisitions", "Expired iterators of " + s + " replaced"));
-        }
-        return new MBeanInfo(getClass().getName(), "Kinesis source task metrics",
-                attrs.toArray(new MBeanAttributeInfo[0]), null, null, null);
-    }
-
-    private static MBeanAttributeInfo attr(String name, String desc) {
-        return new MBeanAttributeInfo(name, "long", desc, true, false, false);
+    /** The JMX attributes. */
+    MBeanInfo getMBeanInfo() {
+        return metrics.getMBeanInfo();
     }
 
     @Override
     public void close() {
-        if (registration != null) {
-            registration.close();
-            registration = null;
-        }
+        metrics.close();
     }
 }

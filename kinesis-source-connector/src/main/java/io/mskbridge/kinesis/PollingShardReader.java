@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * <p>An iterator is valid for 5 minutes and can be used again after a call that failed, so throttling, 5xx
  * and connection resets keep it and only back off (full jitter); only {@code ExpiredIteratorException}
  * re-acquires one, because every GetShardIterator call counts against its own per-shard limit (counted in
- * {@code iterator-reacquisitions-total}). An iterator is always taken AT the feed's position, and
+ * {@code IteratorReacquisitions}). An iterator is always taken AT the feed's position, and
  * {@link ShardFeed#deliver} drops what was already queued.
  */
 final class PollingShardReader implements ShardReader {
@@ -236,6 +236,9 @@ final class PollingShardReader implements ShardReader {
         AwsErrors.Kind kind = AwsErrors.classify(e);
         if (kind == AwsErrors.Kind.FATAL) {
             throw e;
+        }
+        if (AwsErrors.isThrottling(e)) {
+            feed.throttled();
         }
         long delay = Math.max(pacing.callIntervalMs(), BACKOFF.delayMillis(Math.min(failures, 20)));
         failures++;

@@ -164,6 +164,11 @@ final class ShardFeed {
         return users.size();
     }
 
+    /** Kinesis throttled a call on the shard. */
+    void throttled() {
+        shared.metrics().throttled(stats);
+    }
+
     /** The reader replaced a spent iterator (one more GetShardIterator call on the shard). */
     void iteratorReacquired() {
         shared.metrics().iteratorReacquired(stats);

@@ -96,7 +96,7 @@ class FanOutModeTest {
                 .containsExactlyElementsOf(KinesisSourceTaskTest.ids(0, 12));
         // The task used the connector's consumer: no second registration.
         assertThat(kinesis.registerCalls.get()).isEqualTo(1);
-        assertThat(task.metrics().getAttribute("subscriptions-total")).isEqualTo(1L);
+        assertThat(task.metrics().getAttribute("Subscriptions")).isEqualTo(1L);
 
         // A restarted connector reuses the consumer.
         task.stop();

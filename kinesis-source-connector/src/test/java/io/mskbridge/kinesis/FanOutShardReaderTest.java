@@ -177,7 +177,7 @@ class FanOutShardReaderTest {
             assertThat(fanOut.subscribeTimes.get(i) - fanOut.subscribeTimes.get(i - 1))
                     .as("1 SubscribeToShard per second per shard").isGreaterThanOrEqualTo(990);
         }
-        assertThat(metrics.getAttribute("subscriptions-total")).isEqualTo((long) fanOut.positions.size());
+        assertThat(metrics.getAttribute("Subscriptions")).isEqualTo((long) fanOut.positions.size());
     }
 
     @Test
@@ -218,7 +218,7 @@ class FanOutShardReaderTest {
         Thread.sleep(200);
         got.addAll(queue.drain(Integer.MAX_VALUE, 0));
         assertThat(got).extracting(x -> off(x, "sequence")).containsExactlyElementsOf(sequences("shardId-0"));
-        assertThat(metrics.getAttribute("subscription-failures-total")).isEqualTo(7L);
+        assertThat(metrics.getAttribute("SubscriptionFailures")).isEqualTo(7L);
         assertThat(reported).isEmpty();
     }
 

@@ -18,35 +18,35 @@ class KinesisSourceTaskMetricsTest {
 
     @Test
     void lagIsTheMaximumOverTheShardsStillReadAndEndedShardsDropOut() throws Exception {
-        assertThat(attribute("millis-behind-latest-max")).isEqualTo(-1L);
-        assertThat(attribute("millis-since-last-successful-fetch")).isZero();
+        assertThat(attribute("MillisBehindLatestMax")).isEqualTo(-1L);
+        assertThat(attribute("MillisSinceLastSuccessfulFetch")).isZero();
         KinesisSourceTaskMetrics.ShardStats a = metrics.shard("s", "shardId-0");
         KinesisSourceTaskMetrics.ShardStats b = metrics.shard("s", "shardId-1");
 
         clock.addAndGet(1000);
         metrics.recordBatch(a, 10, 100, 5000L);
-        assertThat(attribute("millis-behind-latest-max")).isEqualTo(5000L);
-        assertThat(attribute("millis-since-last-successful-fetch")).as("b never answered since it was taken on")
+        assertThat(attribute("MillisBehindLatestMax")).isEqualTo(5000L);
+        assertThat(attribute("MillisSinceLastSuccessfulFetch")).as("b never answered since it was taken on")
                 .isEqualTo(1000L);
 
         clock.addAndGet(2000);
         metrics.recordBatch(b, 0, 0, 200L);
-        assertThat(attribute("millis-behind-latest-max")).isEqualTo(5000L);
-        assertThat(attribute("millis-since-last-successful-fetch")).isEqualTo(2000L);
+        assertThat(attribute("MillisBehindLatestMax")).isEqualTo(5000L);
+        assertThat(attribute("MillisSinceLastSuccessfulFetch")).isEqualTo(2000L);
         metrics.recordBatch(a, 0, 0, null);
-        assertThat(attribute("millis-behind-latest-max")).as("no MillisBehindLatest keeps the last").isEqualTo(5000L);
-        assertThat(attribute("millis-since-last-successful-fetch")).isZero();
+        assertThat(attribute("MillisBehindLatestMax")).as("no MillisBehindLatest keeps the last").isEqualTo(5000L);
+        assertThat(attribute("MillisSinceLastSuccessfulFetch")).isZero();
 
         clock.addAndGet(60_000);
         metrics.ended(a);
         metrics.recordBatch(b, 0, 0, 0L);
-        assertThat(attribute("millis-behind-latest-max")).isZero();
-        assertThat(attribute("millis-since-last-successful-fetch")).isZero();
+        assertThat(attribute("MillisBehindLatestMax")).isZero();
+        assertThat(attribute("MillisSinceLastSuccessfulFetch")).isZero();
         metrics.ended(b);
         clock.addAndGet(60_000);
-        assertThat(attribute("millis-behind-latest-max")).isEqualTo(-1L);
-        assertThat(attribute("millis-since-last-successful-fetch")).as("nothing left to read is no lag").isZero();
+        assertThat(attribute("MillisBehindLatestMax")).isEqualTo(-1L);
+        assertThat(attribute("MillisSinceLastSuccessfulFetch")).as("nothing left to read is no lag").isZero();
         assertThat(metrics.getMBeanInfo().getAttributes()).extracting(a2 -> a2.getName())
-                .contains("millis-behind-latest-max", "millis-since-last-successful-fetch");
+                .contains("MillisBehindLatestMax", "MillisSinceLastSuccessfulFetch");
     }
 }

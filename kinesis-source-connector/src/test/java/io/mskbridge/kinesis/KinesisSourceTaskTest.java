@@ -265,7 +265,7 @@ class KinesisSourceTaskTest {
         p.put(KinesisSourceConfig.QUEUE_MAX_RECORDS, "10");
         start(p);
         Thread.sleep(2000);
-        long queued = (Long) task.metrics().getAttribute("queue-records");
+        long queued = (Long) task.metrics().getAttribute("QueueRecords");
         assertThat(queued).isBetween(10L, 15L);
         assertThat(pollUntil(200, 30_000)).hasSize(200);
     }
@@ -302,18 +302,42 @@ class KinesisSourceTaskTest {
         javax.management.ObjectName name = new javax.management.ObjectName(
                 "kafka.connect.mskbridge:type=kinesis-source-task-metrics,connector=unit,task=3");
         assertThat(server.isRegistered(name)).isTrue();
-        assertThat(server.getAttribute(name, "records-read-total")).isEqualTo(10L);
-        assertThat(server.getAttribute(name, STREAM + ".shardId-0.records-read")).isEqualTo(10L);
-        assertThat(server.getAttribute(name, STREAM + ".shardId-0.millis-behind-latest")).isEqualTo(0L);
-        assertThat((Long) server.getAttribute(name, STREAM + ".shardId-0.bytes-read")).isPositive();
-        assertThat(server.getAttribute(name, "millis-behind-latest-max")).isEqualTo(0L);
-        assertThat((Long) server.getAttribute(name, "millis-since-last-successful-fetch")).isBetween(0L, 5_000L);
+        assertThat(server.getAttribute(name, "RecordsRead")).isEqualTo(10L);
+        assertThat(server.getAttribute(name, "RecordsRead." + STREAM + ".shardId-0")).isEqualTo(10L);
+        assertThat(server.getAttribute(name, "MillisBehindLatest." + STREAM + ".shardId-0")).isEqualTo(0L);
+        assertThat((Long) server.getAttribute(name, "BytesRead." + STREAM + ".shardId-0")).isPositive();
+        assertThat(server.getAttribute(name, "MillisBehindLatestMax")).isEqualTo(0L);
+        assertThat((Long) server.getAttribute(name, "MillisSinceLastSuccessfulFetch")).isBetween(0L, 5_000L);
         task.stop();
         task = null;
         assertThat(server.isRegistered(name)).isFalse();
     }
 
     /** A worker's task context whose offset store cannot be read. */
+    @Test
+    void recordsTheTransformsRouteToAnInvalidTopicAreProcessingErrors() throws Exception {
+        kinesis.shard("shardId-0", null);
+        kinesis.put("shardId-0", "k", json(0));
+        Map<String, String> p = props(STREAM + "/shardId-0//");
+        p.put("transforms", "validate, stamp");
+        p.put("transforms.validate.on.invalid", "ROUTE");
+        p.put("transforms.stamp.on.invalid", "route");
+        p.put("transforms.stamp.invalid.topic", "dead.${topic}");
+        start(p);
+        SourceRecord r = pollUntil(1, 10_000).get(0);
+        task.commitRecord(r, metadata(r.topic()));
+        task.commitRecord(r, metadata(r.topic() + ".invalid"));
+        task.commitRecord(r, metadata("dead." + r.topic()));
+        task.commitRecord(r, metadata("renamed"));
+        task.commitRecord(r, null);
+        assertThat(task.metrics().getAttribute("ProcessingErrors")).isEqualTo(2L);
+    }
+
+    static org.apache.kafka.clients.producer.RecordMetadata metadata(String topic) {
+        return new org.apache.kafka.clients.producer.RecordMetadata(
+                new org.apache.kafka.common.TopicPartition(topic, 0), 0, 0, 0, 1, 1);
+    }
+
     static SourceTaskContext unreadableOffsets(Map<String, String> props) {
         return new SourceTaskContext() {
             @Override
@@ -368,12 +392,12 @@ class KinesisSourceTaskTest {
         earlier.initialize(new MapTaskContext(one, committed));
         earlier.start(one);
         ObjectName name = KinesisSourceTaskMetrics.objectName("unit", "0");
-        assertThat(JMX.getAttribute(name, "shards")).isEqualTo(1L);
+        assertThat(JMX.getAttribute(name, "Shards")).isEqualTo(1L);
         // A restart in the same worker: the successor registers under the same name before the old task stops.
         start(props(STREAM + "/shardId-0//," + STREAM + "/shardId-1//"));
         earlier.stop();
         assertThat(JMX.isRegistered(name)).isTrue();
-        assertThat(JMX.getAttribute(name, "shards")).as("the successor's").isEqualTo(2L);
+        assertThat(JMX.getAttribute(name, "Shards")).as("the successor's").isEqualTo(2L);
         task.stop();
         task = null;
         assertThat(JMX.isRegistered(name)).isFalse();

@@ -134,7 +134,7 @@ class PollingShardReaderTest {
         assertThat(feed.ended()).isTrue();
         assertThat(feed.sequence()).isEqualTo(sequences("shardId-0").get(9));
         assertThat(metrics.recordsRead()).isEqualTo(10);
-        assertThat(metrics.getAttribute(STREAM + ".shardId-0.millis-behind-latest")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("MillisBehindLatest." + STREAM + ".shardId-0")).isEqualTo(0L);
         assertThat(reported).isEmpty();
     }
 
@@ -196,7 +196,11 @@ class PollingShardReaderTest {
         }
         // The iterator is valid for 5 minutes; a failed call does not spend it (nor a GetShardIterator call).
         assertThat(kinesis.getShardIteratorCalls.get()).as("GetShardIterator calls").isEqualTo(1);
-        assertThat(metrics.getAttribute("iterator-reacquisitions-total")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("IteratorReacquisitions")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("ThrottledRequests")).as("only the throttled call").isEqualTo(1L);
+        assertThat(metrics.taskMetrics().drain()).filteredOn(m -> m.name().equals("ThrottledRequests"))
+                .extracting(m -> m.dimensions(), m -> m.sum())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(java.util.Map.of("Stream", STREAM), 1.0));
 
         kinesis.faults.add(FakeKinesis::expired);
         for (int i = 0; i < 3; i++) {
@@ -204,8 +208,8 @@ class PollingShardReaderTest {
         }
         got.addAll(queued());
         assertThat(kinesis.getShardIteratorCalls.get()).isEqualTo(2);
-        assertThat(metrics.getAttribute("iterator-reacquisitions-total")).isEqualTo(1L);
-        assertThat(metrics.getAttribute(STREAM + ".shardId-0.iterator-reacquisitions")).isEqualTo(1L);
+        assertThat(metrics.getAttribute("IteratorReacquisitions")).isEqualTo(1L);
+        assertThat(metrics.getAttribute("IteratorReacquisitions." + STREAM + ".shardId-0")).isEqualTo(1L);
         // The new iterator starts AT the last queued record, which is skipped: page [7, 8] gives 8 only.
         assertThat(got).extracting(KinesisSourceTaskTest::id).containsExactlyElementsOf(KinesisSourceTaskTest.ids(0, 11));
         assertThat(reported).isEmpty();
@@ -323,23 +327,23 @@ class PollingShardReaderTest {
         PollingShardReader r = readerWithAQueueOfTwo();
         clock.addAndGet(700);
         r.fetchOnce();
-        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(0L);
-        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("a partial page").isEqualTo(1000L);
+        assertThat(metrics.getAttribute("MillisSinceLastSuccessfulFetch")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("MillisBehindLatestMax")).as("a partial page").isEqualTo(1000L);
 
         clock.addAndGet(4000);
         assertThat(r.fetchOnce()).as("the queue holds 3 of 2").isEqualTo(PollingShardReader.QUEUE_FULL_RETRY_MS);
-        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(4000L);
+        assertThat(metrics.getAttribute("MillisSinceLastSuccessfulFetch")).isEqualTo(4000L);
         queued();
         kinesis.faults.add(FakeKinesis::throttle);
         clock.addAndGet(1000);
         r.fetchOnce();
-        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).as("a failed call is no fetch")
+        assertThat(metrics.getAttribute("MillisSinceLastSuccessfulFetch")).as("a failed call is no fetch")
                 .isEqualTo(5000L);
-        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("still the last answer").isEqualTo(1000L);
+        assertThat(metrics.getAttribute("MillisBehindLatestMax")).as("still the last answer").isEqualTo(1000L);
 
         r.fetchOnce();
-        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(0L);
-        assertThat(metrics.getAttribute("millis-behind-latest-max")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("MillisSinceLastSuccessfulFetch")).isEqualTo(0L);
+        assertThat(metrics.getAttribute("MillisBehindLatestMax")).isEqualTo(0L);
     }
 
     @Test
@@ -350,8 +354,8 @@ class PollingShardReaderTest {
         PollingShardReader r = reader(props(), new ShardSpec(STREAM, "shardId-1", List.of("shardId-0"), true), null);
         clock.addAndGet(3000);
         assertThat(r.fetchOnce()).as("parent not finished").isPositive();
-        assertThat(metrics.getAttribute("millis-since-last-successful-fetch")).isEqualTo(3000L);
-        assertThat(metrics.getAttribute("millis-behind-latest-max")).as("no answer yet").isEqualTo(-1L);
+        assertThat(metrics.getAttribute("MillisSinceLastSuccessfulFetch")).isEqualTo(3000L);
+        assertThat(metrics.getAttribute("MillisBehindLatestMax")).as("no answer yet").isEqualTo(-1L);
     }
 
     @Test
@@ -398,7 +402,7 @@ class PollingShardReaderTest {
 
         r.fetchOnce();
         assertThat(queue.bytes()).as("the decompressed size counts").isGreaterThanOrEqualTo(inflated.length);
-        assertThat(metrics.getAttribute("bytes-read-total")).as("the metric counts what Kinesis returned")
+        assertThat(metrics.getAttribute("BytesRead")).as("the metric counts what Kinesis returned")
                 .isEqualTo(new UserRecord("1", 0, false, "k", gz, 0, null).sizeInBytes());
         int calls = kinesis.getRecordsCalls.get();
         assertThat(r.fetchOnce()).as("one inflated record fills a 100 kB queue")

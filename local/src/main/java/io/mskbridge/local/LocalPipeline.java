@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mskbridge.harness.CloudWatchServer;
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.DynamoDbLocal;
 import io.mskbridge.harness.KafkaBroker;
@@ -96,6 +97,8 @@ public final class LocalPipeline {
     private final S3ProxyServer s3 = new S3ProxyServer();
     private final KafkaBroker kafka = new KafkaBroker();
     private ConnectCluster connect;
+    /** With --keep-running: the CloudWatch stand-in the connectors publish to, printed once the report is out. */
+    private CloudWatchServer cloudWatch;
 
     LocalPipeline(Options options) {
         this.options = options;
@@ -124,6 +127,7 @@ public final class LocalPipeline {
             code = report.balanced() ? 0 : 1;
             if (options.keepRunning()) {
                 p.printEndpoints();
+                p.printCloudWatch();
                 OUT.println("Stack is up. Ctrl-C stops everything.");
                 Thread.currentThread().join();
             }
@@ -155,8 +159,11 @@ public final class LocalPipeline {
         List<Deployment> deployments = loadDeployments();
         step("Creating the seeds' streams, table " + TABLE + ", bucket " + BUCKET + " and topics", () -> createResources(deployments));
         step("Deploying " + deployments.size() + " connectors from " + options.connectorsDir(), () -> {
+            if (options.keepRunning()) {
+                cloudWatch = CloudWatchServer.start();
+            }
             for (Deployment d : deployments) {
-                connect.rest().putConnector(d.name(), d.config());
+                connect.rest().putConnector(d.name(), withCloudWatch(d.config()));
             }
             for (Deployment d : deployments) {
                 connect.rest().awaitRunning(d.name(), 1, Duration.ofSeconds(120));
@@ -297,8 +304,35 @@ public final class LocalPipeline {
         OUT.println("  AWS credentials  " + TestAws.ACCESS_KEY + " / " + TestAws.SECRET_KEY + ", region " + TestAws.REGION.id());
     }
 
+    /** With --keep-running, every connector publishes its metrics every 10 s to the CloudWatch stand-in. */
+    private Map<String, String> withCloudWatch(Map<String, String> config) {
+        if (cloudWatch == null) {
+            return config;
+        }
+        Map<String, String> c = new HashMap<>(config);
+        c.put("metrics.cloudwatch.enabled", "true");
+        c.put("metrics.cloudwatch.endpoint.url", cloudWatch.endpoint().toString());
+        c.put("metrics.cloudwatch.interval.ms", "10000");
+        if (!c.get("connector.class").endsWith("SourceConnector")) {
+            c.put("metrics.cloudwatch.count.by.field", "event_type");
+            c.put("metrics.cloudwatch.average.fields", "quality_score");
+        }
+        return c;
+    }
+
+    /** What the connectors would have sent to CloudWatch so far, then each new point as it arrives. */
+    private void printCloudWatch() {
+        if (cloudWatch == null) {
+            return;
+        }
+        OUT.println("CloudWatch PutMetricData received by the stand-in at " + cloudWatch.endpoint() + " (what the "
+                + "connectors would have sent to CloudWatch; new points follow every 10 s):");
+        cloudWatch.onDatum(d -> OUT.println("  " + CloudWatchServer.describe(d)));
+        cloudWatch.data().forEach(d -> OUT.println("  " + CloudWatchServer.describe(d)));
+    }
+
     void stopAll() {
-        for (AutoCloseable c : new AutoCloseable[] {connect, kafka, s3, dynamo, kinesis}) {
+        for (AutoCloseable c : new AutoCloseable[] {connect, cloudWatch, kafka, s3, dynamo, kinesis}) {
             try {
                 if (c != null) {
                     c.close();

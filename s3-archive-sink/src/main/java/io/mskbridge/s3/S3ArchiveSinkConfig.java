@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.mskbridge.aws.AwsConfig;
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
 import io.mskbridge.aws.ReachabilityProbe;
 import io.mskbridge.common.KeyTemplate;
 import io.mskbridge.common.config.ConfigChoice;
@@ -455,7 +456,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "value while an object is uploaded, counted in " + BUFFER_MAX_BYTES + ". Larger row "
                         + "groups scan faster in Athena/Spark; objects smaller than this are one row group.",
                 MEMORY_GROUP, ++o, Width.SHORT, "Parquet row group size (bytes)");
-        return AwsConfig.addTo(def);
+        return CloudWatchMetricsConfig.addTo(AwsConfig.addTo(def));
     }
 
     /** A copy of the ConfigDef (connector key docs are generated from it). */

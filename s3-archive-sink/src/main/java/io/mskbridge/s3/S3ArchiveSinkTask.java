@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
+import io.mskbridge.aws.metrics.CloudWatchPublisher;
+import io.mskbridge.aws.metrics.RecordFieldMetrics;
 import io.mskbridge.common.SinkConnectorBase;
 
 /**
@@ -49,6 +52,8 @@ public class S3ArchiveSinkTask extends SinkTask {
     private AwsClientFactory clients;
     private MemoryBudget budget;
     private S3ArchiveSinkTaskMetrics metrics;
+    private CloudWatchPublisher publisher;
+    private RecordFieldMetrics fieldMetrics;
     private Path spillDir;
     private SpillDirs spillDirs;
     private WriterResources shared;
@@ -71,6 +76,10 @@ public class S3ArchiveSinkTask extends SinkTask {
         metrics.gauges(() -> budget.used() + reserve, config::bufferMaxBytes, () -> budget.spilledBytes(),
                 () -> writers.values().stream().mapToInt(TopicPartitionWriter::openObjects).sum());
         metrics.register(connector, taskId);
+        CloudWatchMetricsConfig.Settings cloudWatch = CloudWatchMetricsConfig.Settings.from(config);
+        fieldMetrics = RecordFieldMetrics.create(cloudWatch, metrics.taskMetrics());
+        publisher = CloudWatchPublisher.start(cloudWatch, AwsSettings.from(config), connector, taskId,
+                metrics.taskMetrics());
         spillDirs = SpillDirs.create(Paths.get(config.spillDir()), connector, taskId);
         spillDir = spillDirs.dir();
         clients = new AwsClientFactory(AwsSettings.from(config));
@@ -114,6 +123,9 @@ public class S3ArchiveSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         uploadPending();
         for (SinkRecord r : records) {
+            if (fieldMetrics != null) {
+                fieldMetrics.record(r);
+            }
             writers.computeIfAbsent(new TopicPartition(r.topic(), r.kafkaPartition()), this::newWriter).write(r);
         }
         rotateOnSchedule();
@@ -167,6 +179,8 @@ public class S3ArchiveSinkTask extends SinkTask {
             w.discard();
         }
         writers.clear();
+        CloudWatchPublisher.close(publisher);
+        publisher = null;
         if (metrics != null) {
             metrics.close();
         }

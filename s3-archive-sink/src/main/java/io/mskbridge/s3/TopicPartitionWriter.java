@@ -117,6 +117,7 @@ final class TopicPartitionWriter {
                 throw error;
             }
             shared.reporter.report(r, error);
+            shared.metrics.deadLettered();
             skip(r);
             return null;
         }
@@ -316,6 +317,7 @@ final class TopicPartitionWriter {
         meta.put(META_BATCH_START, Long.toString(b.start));
         meta.put(META_BATCH_END, Long.toString(b.nextOffset));
         RecordEncoder encoder = shared.encoder;
+        long started = System.nanoTime();
         try {
             long size = shared.uploader.upload(key, encoder.contentType(), meta, out -> {
                 try (InputStream in = g.buffer.open()) {
@@ -324,7 +326,7 @@ final class TopicPartitionWriter {
             });
             g.uploaded = true;
             g.buffer.discard();
-            shared.metrics.objectWritten(size, g.count);
+            shared.metrics.objectWritten(size, g.count, (System.nanoTime() - started) / 1_000_000.0);
             if (log.isDebugEnabled()) {
                 log.debug("Uploaded s3://{}/{} ({} records, {} bytes)", config.bucket(), key, g.count, size);
             }

@@ -111,18 +111,18 @@ class KinesisReadLimitsIT {
                     + "(throttling %s, 5xx %s, resets %s)", proxy.throttled(), proxy.serverErrors(), proxy.resets())
                     .isEqualTo(2 + expired);
             Waits.until("every expired iterator counted", Duration.ofSeconds(10),
-                    () -> taskMetric(stream, "iterator-reacquisitions-total") == expired);
+                    () -> taskMetric(stream, "IteratorReacquisitions") == expired);
 
             // Every GetRecords throttled: MillisBehindLatest keeps its last (healthy) answer, the time grows.
-            long behind = taskMetric(stream, "millis-behind-latest-max");
+            long behind = taskMetric(stream, "MillisBehindLatestMax");
             assertThat(behind).as("caught up").isBetween(0L, 1000L);
             proxy.throttleRate(1.0);
             Thread.sleep(6000);
-            assertThat(taskMetric(stream, "millis-behind-latest-max")).isEqualTo(behind);
-            assertThat(taskMetric(stream, "millis-since-last-successful-fetch")).isGreaterThanOrEqualTo(5000);
+            assertThat(taskMetric(stream, "MillisBehindLatestMax")).isEqualTo(behind);
+            assertThat(taskMetric(stream, "MillisSinceLastSuccessfulFetch")).isGreaterThanOrEqualTo(5000);
             proxy.heal();
             Waits.until("a fetch after the throttling", Duration.ofSeconds(30),
-                    () -> taskMetric(stream, "millis-since-last-successful-fetch") < 3000);
+                    () -> taskMetric(stream, "MillisSinceLastSuccessfulFetch") < 3000);
             assertThat(CONNECT.rest().status(stream).path("tasks").toString()).doesNotContain("FAILED");
             CONNECT.rest().deleteConnector(stream);
         }
