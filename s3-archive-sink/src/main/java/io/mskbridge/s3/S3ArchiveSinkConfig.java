@@ -54,6 +54,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String UPLOAD_RETRY_TIMEOUT_MS = "s3.upload.retry.timeout.ms";
     public static final String BYTES_SEPARATOR = "s3.bytes.separator";
     public static final String SCRUB_INVALID_NAMES = "s3.avro.scrub.invalid.names";
+    public static final String CONDITIONAL_WRITES = "s3.conditional.writes";
+    public static final String OBJECT_TAGGING = "s3.object.tagging";
 
     /** S3's limit on an object key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
@@ -242,6 +244,25 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 S3_GROUP, ++o, Width.SHORT, "Upload retry timeout (ms)");
         ReachabilityProbe.defineTimeout(def, "s3", 20_000L, "a multipart upload started and aborted in the bucket; "
                 + "with wall-clock rotation also a HeadObject of a missing key", S3_GROUP, ++o);
+        def.define(CONDITIONAL_WRITES, Type.STRING, lower(ConditionalWrites.REQUIRED.name()),
+                ConfigEnums.validator(ConditionalWrites.class), Importance.MEDIUM,
+                "Whether objects are written with S3 conditional writes (If-None-Match: *, on PutObject and "
+                        + "CompleteMultipartUpload), which keeps exactly-once against two owners of a partition at "
+                        + "once (a zombie task after a rebalance): the first object of a batch claims it, and an "
+                        + "owner whose write is refused (412) adopts the batch already there. required: always; "
+                        + "validation writes a probe object twice under _mskbridge-probe/ (then deletes it) and "
+                        + "fails unless the store refuses the second write. auto: the same probe at task start "
+                        + "decides; a store that does not honour it gets unconditional writes and a WARN. "
+                        + "disabled: unconditional writes, which overwrite (identical bytes after a crash) but do "
+                        + "not hold against a zombie. See the README, Exactly-once objects.",
+                S3_GROUP, ++o, Width.SHORT, "Conditional writes");
+        def.define(OBJECT_TAGGING, Type.STRING, "", ObjectTags.VALIDATOR, Importance.LOW,
+                "Tags set on every object, as key1=value1&key2=value2, unencoded (the connector URL-encodes "
+                        + "them); S3's rules apply: at most 10 tags, keys 1-128 and values 0-256 characters of "
+                        + "letters, digits, spaces and + - = . _ : / @, no aws: prefix. Sent on PutObject and "
+                        + "CreateMultipartUpload (and validation's probe); the IAM role needs s3:PutObjectTagging. "
+                        + "Empty for none.",
+                S3_GROUP, ++o, Width.LONG, "Object tags");
 
         o = 0;
         def.define(FORMAT, Type.STRING, Format.JSONL.value, ConfigEnums.validator(Format.class),
@@ -547,6 +568,15 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public String spillDir() {
         String d = getString(SPILL_DIR);
         return d == null || d.isBlank() ? System.getProperty("java.io.tmpdir") : d;
+    }
+
+    public ConditionalWrites conditionalWrites() {
+        return ConfigEnums.parse(ConditionalWrites.class, CONDITIONAL_WRITES, getString(CONDITIONAL_WRITES));
+    }
+
+    /** The x-amz-tagging value of s3.object.tagging (URL-encoded), or null for no tags. */
+    public String objectTagging() {
+        return ObjectTags.header(ObjectTags.parse(getString(OBJECT_TAGGING)));
     }
 
     public Duration uploadRetryTimeout() {

@@ -17,6 +17,8 @@ public final class S3ArchiveSinkTaskMetrics implements S3ArchiveSinkTaskMetricsM
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong found = new AtomicLong();
+    private final AtomicLong adopted = new AtomicLong();
     private volatile LongSupplier buffered = () -> 0;
     private volatile LongSupplier limit = () -> 0;
     private volatile LongSupplier spilled = () -> 0;
@@ -49,6 +51,26 @@ public final class S3ArchiveSinkTaskMetrics implements S3ArchiveSinkTaskMetricsM
 
     void uploadFailure() {
         failures.incrementAndGet();
+    }
+
+    /** A conditional write found the object of the same batch there (412): kept, not written. */
+    void objectFound() {
+        found.incrementAndGet();
+    }
+
+    /** A batch's claim was held by another owner with another cut, which this task adopted. */
+    void batchAdopted() {
+        adopted.incrementAndGet();
+    }
+
+    @Override
+    public long getObjectsFound() {
+        return found.get();
+    }
+
+    @Override
+    public long getBatchesAdopted() {
+        return adopted.get();
     }
 
     @Override

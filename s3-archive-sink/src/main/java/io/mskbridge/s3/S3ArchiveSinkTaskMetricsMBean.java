@@ -12,6 +12,12 @@ public interface S3ArchiveSinkTaskMetricsMBean {
 
     long getUploadFailures();
 
+    /** Objects a conditional write found already written with the same batch (by another owner or a lost answer). */
+    long getObjectsFound();
+
+    /** Batches whose claim another owner of the partition held with another cut, adopted by re-reading them. */
+    long getBatchesAdopted();
+
     long getBufferedBytes();
 
     long getBufferLimitBytes();

@@ -60,6 +60,12 @@ final class TaskDriver implements AutoCloseable {
 
     /** The worker's side of a task that owns {@code partitions}: offset resets, pauses and timeouts do nothing. */
     static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions) {
+        return context(props, partitions, new HashMap<>());
+    }
+
+    /** The same, recording the offsets the task asks the worker to seek to into {@code seeks}. */
+    static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
+                                   Map<TopicPartition, Long> seeks) {
         return new SinkTaskContext() {
             @Override
             public Map<String, String> configs() {
@@ -68,10 +74,12 @@ final class TaskDriver implements AutoCloseable {
 
             @Override
             public void offset(Map<TopicPartition, Long> offsets) {
+                seeks.putAll(offsets);
             }
 
             @Override
             public void offset(TopicPartition tp, long offset) {
+                seeks.put(tp, offset);
             }
 
             @Override
