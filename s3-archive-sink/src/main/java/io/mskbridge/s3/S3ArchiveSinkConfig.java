@@ -250,7 +250,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "CompleteMultipartUpload), which keeps exactly-once against two owners of a partition at "
                         + "once (a zombie task after a rebalance): the first object of a batch claims it, and an "
                         + "owner whose write is refused (412) adopts the batch already there. required: always; "
-                        + "validation writes a probe object twice under _mskbridge-probe/ (then deletes it) and "
+                        + "validation writes an empty probe object twice under _mskbridge-validate/ (then deletes it) and "
                         + "fails unless the store refuses the second write. auto: the same probe at task start "
                         + "decides; a store that does not honour it gets unconditional writes and a WARN. "
                         + "disabled: unconditional writes, which overwrite (identical bytes after a crash) but do "

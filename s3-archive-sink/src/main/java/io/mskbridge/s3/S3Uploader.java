@@ -67,8 +67,10 @@ final class S3Uploader {
         this.tagging = tagging;
         this.mode = mode;
         this.conditional = mode != ConditionalWrites.DISABLED;
-        this.retry = retry(retryTimeout, AwsErrors::isRetriable);
-        this.putRetry = retry(retryTimeout, t -> AwsErrors.isRetriable(t) || isConditionalConflict(t));
+        // A 501 is a 5xx, but to a conditional write it means "not implemented", which no retry changes.
+        this.retry = retry(retryTimeout, t -> AwsErrors.isRetriable(t) && !isConditionUnsupported(t));
+        this.putRetry = retry(retryTimeout, t -> AwsErrors.isRetriable(t) && !isConditionUnsupported(t)
+                || isConditionalConflict(t));
     }
 
     private Retry retry(Duration timeout, java.util.function.Predicate<Throwable> retriable) {
@@ -129,7 +131,7 @@ final class S3Uploader {
 
     /** A fresh key for a conditional-write probe; "_" keeps it out of Hive/Athena table scans. */
     static String probeKey() {
-        return "_mskbridge-probe/conditional-writes-" + java.util.UUID.randomUUID();
+        return "_mskbridge-validate/conditional-writes-" + java.util.UUID.randomUUID();
     }
 
     /**

@@ -477,6 +477,33 @@ class TopicPartitionWriterTest {
     }
 
     @Test
+    void aStoreAnswering501ToConditionalWritesFailsRequiredAndFallsBackUnderAuto() throws Exception {
+        try (FaultProxy store = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3)) {
+            store.conditionalNotImplemented(true).start();
+            Map<String, String> p = props("w-501");
+            p.put("aws.endpoint.url", store.endpoint().toString());
+            p.put("flush.size", "2");
+            TopicPartitionWriter required = writer(p);
+            required.write(record(0));
+            assertThatThrownBy(() -> required.write(record(1))).isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("does not implement conditional writes")
+                    .hasMessageContaining("s3.conditional.writes=disabled");
+
+            p.put("s3.conditional.writes", "auto");
+            TopicPartitionWriter auto = writer(p);
+            assertThat(resources.uploader.conditional()).as("the start probe saw 501").isFalse();
+            write(auto, 0, 4);
+            assertThat(auto.committableOffset()).isEqualTo(4L);
+            assertThat(archivedIds("w-501")).containsExactlyInAnyOrderElementsOf(ids(0, 4));
+        }
+        Map<String, String> p = props("w-auto");
+        p.put("s3.conditional.writes", "auto");
+        writer(p);
+        assertThat(resources.uploader.conditional()).as("S3Proxy refuses the probe's second write").isTrue();
+        assertThat(TaskDriver.list(S3.client(), "w-auto")).as("the probe object is deleted").isEmpty();
+    }
+
+    @Test
     void tagsGoUrlEncodedOnPutObjectAndCreateMultipartUpload() throws Exception {
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         try (FaultProxy proxy = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3)) {
