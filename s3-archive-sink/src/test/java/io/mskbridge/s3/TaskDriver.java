@@ -26,13 +26,13 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Drives a task the way WorkerSinkTask does: open, put (redelivering the same batch on RetriableException), preCommit. */
-final class TaskDriver implements AutoCloseable {
+public final class TaskDriver implements AutoCloseable {
 
     final S3ArchiveSinkTask task = new S3ArchiveSinkTask();
     final Map<TopicPartition, Long> committed = new HashMap<>();
     int retriableFailures;
 
-    static Map<String, String> props(URI endpoint, String bucket) {
+    public static Map<String, String> props(URI endpoint, String bucket) {
         Map<String, String> p = new HashMap<>();
         p.put("name", "test");
         p.put(S3ArchiveSinkConfig.BUCKET, bucket);
@@ -64,8 +64,8 @@ final class TaskDriver implements AutoCloseable {
     }
 
     /** The same, recording the offsets the task asks the worker to seek to into {@code seeks}. */
-    static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
-                                   Map<TopicPartition, Long> seeks) {
+    public static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
+                                          Map<TopicPartition, Long> seeks) {
         return new SinkTaskContext() {
             @Override
             public Map<String, String> configs() {

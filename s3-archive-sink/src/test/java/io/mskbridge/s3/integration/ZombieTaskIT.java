@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,8 +38,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mskbridge.harness.KafkaBroker;
 import io.mskbridge.harness.S3ProxyServer;
-import io.mskbridge.harness.TestAws;
 import io.mskbridge.s3.S3ArchiveSinkTask;
+import io.mskbridge.s3.TaskDriver;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -66,14 +65,8 @@ class ZombieTaskIT {
     static final S3ProxyServer S3 = new S3ProxyServer();
 
     private static Map<String, String> props(String name, String bucket) {
-        Map<String, String> p = new HashMap<>();
+        Map<String, String> p = TaskDriver.props(S3.endpoint(), bucket);
         p.put("name", name);
-        p.put("s3.bucket", bucket);
-        p.put("aws.endpoint.url", S3.endpoint().toString());
-        p.put("aws.region", "us-east-1");
-        p.put("aws.credentials.provider", "static");
-        p.put("aws.access.key.id", TestAws.ACCESS_KEY);
-        p.put("aws.secret.access.key", TestAws.SECRET_KEY);
         p.put("s3.key.template", "{kafka.topic}/{event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
         return p;
     }
@@ -214,43 +207,7 @@ class ZombieTaskIT {
         }
 
         private SinkTaskContext context() {
-            return new SinkTaskContext() {
-                @Override
-                public Map<String, String> configs() {
-                    return props;
-                }
-
-                @Override
-                public void offset(Map<TopicPartition, Long> offsets) {
-                    seeks.putAll(offsets);
-                }
-
-                @Override
-                public void offset(TopicPartition tp, long offset) {
-                    seeks.put(tp, offset);
-                }
-
-                @Override
-                public void timeout(long timeoutMs) {
-                }
-
-                @Override
-                public Set<TopicPartition> assignment() {
-                    return Set.of(TP);
-                }
-
-                @Override
-                public void pause(TopicPartition... partitions) {
-                }
-
-                @Override
-                public void resume(TopicPartition... partitions) {
-                }
-
-                @Override
-                public void requestCommit() {
-                }
-            };
+            return TaskDriver.context(props, List.of(TP), seeks);
         }
     }
 }
