@@ -326,12 +326,12 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "takes over a partition reads them back (one HeadObject per replayed batch; needs "
                         + "s3:GetObject and s3:ListBucket) and cuts the replayed batches where they were cut before: "
                         + "crashes and restarts stay exactly-once (validation checks that S3 answers those reads). "
-                        + "It GIVES UP EXACTLY-ONCE when a previous owner of a partition is still uploading while "
-                        + "the new one replays (a zombie task after a rebalance, e.g. a worker cut off from Kafka "
-                        + "but not from S3): the two may cut differently, so records can be archived twice, and an "
-                        + "object one overwrites can lose records only the other's version held. Also when archived "
-                        + "objects are deleted in between, or this key is switched off for a replay. Where that "
-                        + "matters use record-time rotation (" + ROTATE_INTERVAL_MS + "). 0 disables.",
+                        + "A previous owner still uploading while the new one replays (a zombie task after a "
+                        + "rebalance) may cut differently: with " + CONDITIONAL_WRITES + " on, the first to write a "
+                        + "batch's first object holds it and the other adopts its cut; with it disabled, records can "
+                        + "be archived twice, and an object one overwrites can lose records only the other's version "
+                        + "held (there, prefer record-time rotation, " + ROTATE_INTERVAL_MS + "). Not covered: "
+                        + "archived objects deleted in between. 0 disables.",
                 ROTATION_GROUP, ++o, Width.SHORT, "Rotate interval, wall clock (ms)");
         def.define(OBJECT_MAX_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.between(1024, 5L << 40), Importance.LOW,
                 "A batch also ends when its serialized (uncompressed) records reach this many bytes, a "
