@@ -91,9 +91,10 @@ class ZombieTaskIT {
         successor.put("rotate.interval.ms", "30000");
         successor.put("rotate.schedule.interval.ms", "400");
 
-        // The zombie leads the first half and the successor the second, so each meets the other's claims.
-        MiniWorker z = new MiniWorker(zombie, 37, o -> o < RECORDS / 2 ? 2 : 25);
-        MiniWorker s = new MiniWorker(successor, 53, o -> o < RECORDS / 2 ? 25 : 2);
+        // The zombie leads, then stalls for 2.5 s past offset 700 (cut off, as a zombie is) while the successor
+        // overtakes it, then comes back with the batch it had open: both meet the other's claims.
+        MiniWorker z = new MiniWorker(zombie, 37, 2, 700);
+        MiniWorker s = new MiniWorker(successor, 53, 8, -1);
         Thread zt = new Thread(z, "zombie-task");
         Thread st = new Thread(s, "successor-task");
         zt.start();
@@ -144,17 +145,19 @@ class ZombieTaskIT {
     private static final class MiniWorker implements Runnable {
         private final Map<String, String> props;
         private final int maxPoll;
-        /** Milliseconds to wait after a put, by the consumer's position: sets who leads. */
-        private final java.util.function.LongUnaryOperator putDelayMs;
+        private final int putDelayMs;
+        /** The position past which the task stalls once, for 2.5 s; -1 for never. */
+        private long stallAt;
         private final S3ArchiveSinkTask task = new S3ArchiveSinkTask();
         private final Map<TopicPartition, Long> seeks = new ConcurrentHashMap<>();
         final AtomicLong committed = new AtomicLong(-1);
         volatile Throwable failure;
 
-        MiniWorker(Map<String, String> props, int maxPoll, java.util.function.LongUnaryOperator putDelayMs) {
+        MiniWorker(Map<String, String> props, int maxPoll, int putDelayMs, long stallAt) {
             this.props = props;
             this.maxPoll = maxPoll;
             this.putDelayMs = putDelayMs;
+            this.stallAt = stallAt;
         }
 
         @Override
@@ -188,7 +191,11 @@ class ZombieTaskIT {
                     } catch (RetriableException e) {
                         Thread.sleep(20); // redeliver the same records next time round
                     }
-                    Thread.sleep(putDelayMs.applyAsLong(consumer.position(TP)));
+                    Thread.sleep(putDelayMs);
+                    if (stallAt >= 0 && consumer.position(TP) > stallAt) {
+                        stallAt = -1;
+                        Thread.sleep(2_500);
+                    }
                     if (System.currentTimeMillis() >= nextCommit) {
                         Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
                         current.put(TP, new OffsetAndMetadata(consumer.position(TP)));
