@@ -62,6 +62,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String STORE_KAFKA_HEADERS = "s3.store.kafka.headers";
     public static final String PARTITION_TIME_FIELD = "s3.partition.time.field";
     public static final String OFFSET_PAD_WIDTH = "s3.object.offset.pad.width";
+    public static final String CONDITIONAL_WRITES = "s3.conditional.writes";
+    public static final String OBJECT_TAGGING = "s3.object.tagging";
 
     /** S3's limit on an object key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
@@ -316,6 +318,25 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 S3_GROUP, ++o, Width.SHORT, "Upload retry timeout (ms)");
         ReachabilityProbe.defineTimeout(def, "s3", 20_000L, "a multipart upload started and aborted in the bucket; "
                 + "with wall-clock rotation also a HeadObject of a missing key", S3_GROUP, ++o);
+        def.define(CONDITIONAL_WRITES, Type.STRING, lower(ConditionalWrites.REQUIRED.name()),
+                ConfigEnums.validator(ConditionalWrites.class), Importance.MEDIUM,
+                "Whether objects are written with S3 conditional writes (If-None-Match: *, on PutObject and "
+                        + "CompleteMultipartUpload), which keeps exactly-once against two owners of a partition at "
+                        + "once (a zombie task after a rebalance): the first object of a batch claims it, and an "
+                        + "owner whose write is refused (412) adopts the batch already there. required: always; "
+                        + "validation writes an empty probe object twice under _mskbridge-validate/ (then deletes it) and "
+                        + "fails unless the store refuses the second write. auto: the same probe at task start "
+                        + "decides; a store that does not honour it gets unconditional writes and a WARN. "
+                        + "disabled: unconditional writes, which overwrite (identical bytes after a crash) but do "
+                        + "not hold against a zombie. See the README, Exactly-once objects.",
+                S3_GROUP, ++o, Width.SHORT, "Conditional writes");
+        def.define(OBJECT_TAGGING, Type.STRING, "", ObjectTags.VALIDATOR, Importance.LOW,
+                "Tags set on every object, as key1=value1&key2=value2, unencoded (the connector URL-encodes "
+                        + "them); S3's rules apply: at most 10 tags, keys 1-128 and values 0-256 characters of "
+                        + "letters, digits, spaces and + - = . _ : / @, no aws: prefix. Sent on PutObject and "
+                        + "CreateMultipartUpload (and validation's probe); the IAM role needs s3:PutObjectTagging. "
+                        + "Empty for none.",
+                S3_GROUP, ++o, Width.LONG, "Object tags");
 
         o = 0;
         def.define(FORMAT, Type.STRING, Format.JSONL.value, ConfigEnums.validator(Format.class),
@@ -417,12 +438,12 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "takes over a partition reads them back (one HeadObject per replayed batch; needs "
                         + "s3:GetObject and s3:ListBucket) and cuts the replayed batches where they were cut before: "
                         + "crashes and restarts stay exactly-once (validation checks that S3 answers those reads). "
-                        + "It GIVES UP EXACTLY-ONCE when a previous owner of a partition is still uploading while "
-                        + "the new one replays (a zombie task after a rebalance, e.g. a worker cut off from Kafka "
-                        + "but not from S3): the two may cut differently, so records can be archived twice, and an "
-                        + "object one overwrites can lose records only the other's version held. Also when archived "
-                        + "objects are deleted in between, or this key is switched off for a replay. Where that "
-                        + "matters use record-time rotation (" + ROTATE_INTERVAL_MS + "). 0 disables.",
+                        + "A previous owner still uploading while the new one replays (a zombie task after a "
+                        + "rebalance) may cut differently: with " + CONDITIONAL_WRITES + " on, the first to write a "
+                        + "batch's first object holds it and the other adopts its cut; with it disabled, records can "
+                        + "be archived twice, and an object one overwrites can lose records only the other's version "
+                        + "held (there, prefer record-time rotation, " + ROTATE_INTERVAL_MS + "). Not covered: "
+                        + "archived objects deleted in between. 0 disables.",
                 ROTATION_GROUP, ++o, Width.SHORT, "Rotate interval, wall clock (ms)");
         def.define(OBJECT_MAX_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.between(1024, 5L << 40), Importance.LOW,
                 "A batch also ends when its serialized (uncompressed) records reach this many bytes, a "
@@ -709,6 +730,15 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public String spillDir() {
         String d = getString(SPILL_DIR);
         return d == null || d.isBlank() ? System.getProperty("java.io.tmpdir") : d;
+    }
+
+    public ConditionalWrites conditionalWrites() {
+        return ConfigEnums.parse(ConditionalWrites.class, CONDITIONAL_WRITES, getString(CONDITIONAL_WRITES));
+    }
+
+    /** The x-amz-tagging value of s3.object.tagging (URL-encoded), or null for no tags. */
+    public String objectTagging() {
+        return ObjectTags.header(ObjectTags.parse(getString(OBJECT_TAGGING)));
     }
 
     public Duration uploadRetryTimeout() {

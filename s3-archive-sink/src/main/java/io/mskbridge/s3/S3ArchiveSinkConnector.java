@@ -73,6 +73,9 @@ public class S3ArchiveSinkConnector extends SinkConnectorBase {
             if (bucket.isEmpty() && parsed.rotateScheduleInterval().toMillis() > 0) {
                 probeBatchRecovery(parsed).ifPresent(p -> errors.attach(p.field(), p.message()));
             }
+            if (bucket.isEmpty() && parsed.conditionalWrites() == ConditionalWrites.REQUIRED) {
+                probeConditionalWrites(parsed).ifPresent(p -> errors.attach(p.field(), p.message()));
+            }
         }
         return config;
     }
@@ -130,8 +133,8 @@ public class S3ArchiveSinkConnector extends SinkConnectorBase {
                 () -> withClient(config, s3 -> {
                     String key = "_mskbridge-validate/" + java.util.UUID.randomUUID();
                     String id = s3.createMultipartUpload(b -> S3Uploader.sse(config.sse(),
-                            config.kmsKeyId().orElse(null), b.bucket(bucket).key(key), b::serverSideEncryption,
-                            b::ssekmsKeyId)).uploadId();
+                            config.kmsKeyId().orElse(null), b.bucket(bucket).key(key).tagging(config.objectTagging()),
+                            b::serverSideEncryption, b::ssekmsKeyId)).uploadId();
                     s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id));
                 }),
                 e -> "NoSuchBucket".equals(AwsErrors.errorCode(e)) ? new Problem(S3ArchiveSinkConfig.BUCKET,
@@ -165,6 +168,30 @@ public class S3ArchiveSinkConnector extends SinkConnectorBase {
                         + "but HeadObject of s3://" + config.bucket() + "/" + key + " failed: " + AwsErrors.describe(e)
                         + ". Grant the connector's identity s3:GetObject on the objects and s3:ListBucket on the bucket "
                         + "(without it S3 answers 403 instead of 404 for missing keys), or set " + field + "=0"));
+    }
+
+    /**
+     * s3.conditional.writes=required: empty when the store refuses a second If-None-Match write of a probe key
+     * with 412, else a problem on s3.conditional.writes naming the fallback.
+     */
+    static Optional<Problem> probeConditionalWrites(S3ArchiveSinkConfig config) {
+        String field = S3ArchiveSinkConfig.CONDITIONAL_WRITES;
+        String key = S3Uploader.probeKey();
+        String where = "s3://" + config.bucket() + "/" + key;
+        boolean[] honoured = new boolean[1];
+        Optional<Problem> failed = probe(config).permissions("s3:PutObject on bucket '" + config.bucket() + "'")
+                .run("a conditional PutObject of " + where, field, () -> withClient(config, s3 -> honoured[0] =
+                        S3Uploader.honoursIfNoneMatch(s3, config.bucket(), key, b -> S3Uploader.sse(config.sse(),
+                                config.kmsKeyId().orElse(null), b.tagging(config.objectTagging()),
+                                b::serverSideEncryption, b::ssekmsKeyId))), null);
+        if (failed.isPresent() || honoured[0]) {
+            return failed;
+        }
+        return Optional.of(new Problem(field, "The S3 store at " + probe(config).where() + " does not honour "
+                + "conditional writes: a second PutObject of " + where + " with If-None-Match: * was not refused "
+                + "with 412. Without them a zombie task can interleave its objects with its successor's. Set " + field
+                + "=disabled to write unconditionally (see the README, Exactly-once objects), or use a store that "
+                + "supports them (Amazon S3 does)."));
     }
 
     private static ReachabilityProbe probe(S3ArchiveSinkConfig config) {

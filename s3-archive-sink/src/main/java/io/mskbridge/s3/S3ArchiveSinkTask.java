@@ -93,9 +93,9 @@ public class S3ArchiveSinkTask extends SinkTask {
         shared = new WriterResources(config, uploader, budget, metrics, reporter, context, spillDir,
                 System::currentTimeMillis);
         metrics.valueFieldsDropped(shared.encoder::droppedFields);
-        log.info("S3 archive sink task {} of {} started: s3://{}/{}{} flush.size={} buffer={} bytes, spill dir {}",
-                taskId, connector, config.bucket(), shared.keyTemplate, shared.extension, config.flushSize(),
-                config.bufferMaxBytes(), spillDir);
+        log.info("S3 archive sink task {} of {} started: s3://{}/{}{} flush.size={} buffer={} bytes, spill dir {}, "
+                + "conditional writes {}", taskId, connector, config.bucket(), shared.keyTemplate, shared.extension,
+                config.flushSize(), config.bufferMaxBytes(), spillDir, uploader.conditional() ? "on" : "off");
     }
 
     @Override
@@ -121,39 +121,44 @@ public class S3ArchiveSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        uploadPending();
+        uploadPending(true);
         for (SinkRecord r : records) {
             if (fieldMetrics != null) {
                 fieldMetrics.record(r);
             }
             writers.computeIfAbsent(new TopicPartition(r.topic(), r.kafkaPartition()), this::newWriter).write(r);
         }
-        rotateOnSchedule();
+        rotateOnSchedule(true);
+        // Returning normally: the worker seeks where a writer asked (context.offset) before it delivers more.
+        for (TopicPartitionWriter w : writers.values()) {
+            w.deliveredBeforeRewind();
+        }
     }
 
     private TopicPartitionWriter newWriter(TopicPartition tp) {
         return new TopicPartitionWriter(tp, shared);
     }
 
-    private void uploadPending() {
+    private void uploadPending(boolean mayRewind) {
         for (TopicPartitionWriter w : writers.values()) {
-            w.uploadPending();
+            w.uploadPending(mayRewind);
         }
     }
 
-    private void rotateOnSchedule() {
+    private void rotateOnSchedule(boolean mayRewind) {
         // One reading for all partitions, so they are measured against the same instant.
         long now = shared.clock.getAsLong();
         for (TopicPartitionWriter w : writers.values()) {
-            w.rotateOnSchedule(now);
+            w.rotateOnSchedule(now, mayRewind);
         }
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         try {
-            uploadPending();
-            rotateOnSchedule();
+            // No seek back from here: preCommit also runs for partitions being closed.
+            uploadPending(false);
+            rotateOnSchedule(false);
         } catch (RetriableException e) {
             log.debug("Upload before commit failed; committing what is uploaded: {}", e.getMessage());
         }

@@ -36,6 +36,10 @@ public final class S3ArchiveSinkTaskMetrics implements AutoCloseable {
             "Records sent to the errant record reporter (DLQ)");
     private final Counter processingErrors = metrics.counter("ProcessingErrors", MetricUnit.COUNT,
             MetricScope.CLOUDWATCH, "Records sent to the errant record reporter (DLQ), under the seed's name");
+    private final Counter found = metrics.counter("ObjectsFound", MetricUnit.COUNT, MetricScope.JMX,
+            "Objects a conditional write found already written with the same batch (another owner, or a lost answer)");
+    private final Counter adopted = metrics.counter("BatchesAdopted", MetricUnit.COUNT, MetricScope.BOTH,
+            "Batches whose claim another owner of the partition held with another cut, adopted by re-reading them");
     private final Summary uploadLatency = metrics.summary("BatchLatency", MetricUnit.MILLISECONDS, MetricScope.BOTH,
             "Time to upload one object, retries included, in ms");
     private volatile LongSupplier buffered = () -> 0;
@@ -93,6 +97,24 @@ public final class S3ArchiveSinkTaskMetrics implements AutoCloseable {
     void deadLettered() {
         dlq.increment();
         processingErrors.increment();
+    }
+
+    /** A conditional write found the object of the same batch there (412): kept, not written. */
+    void objectFound() {
+        found.increment();
+    }
+
+    /** A batch's claim was held by another owner with another cut, which this task adopted. */
+    void batchAdopted() {
+        adopted.increment();
+    }
+
+    public long getObjectsFound() {
+        return found.get();
+    }
+
+    public long getBatchesAdopted() {
+        return adopted.get();
     }
 
     public long getObjectsWritten() {

@@ -47,20 +47,37 @@ final class S3Uploader {
     private final String kmsKeyId;
     private final byte[] part;
     private final Retry retry;
+    /** For PutObject: also retries 409 ConditionalRequestConflict, as S3 asks for that call. */
+    private final Retry putRetry;
     private final S3ArchiveSinkTaskMetrics metrics;
+    /** The x-amz-tagging value of every object, or null. */
+    private final String tagging;
+    /** Whether writes carry If-None-Match: * (see {@link ConditionalWrites}); only changed before the first write. */
+    private volatile boolean conditional;
+    private final ConditionalWrites mode;
 
     S3Uploader(S3Client s3, String bucket, Sse sse, String kmsKeyId, int partSize, Duration retryTimeout,
-               S3ArchiveSinkTaskMetrics metrics) {
+               S3ArchiveSinkTaskMetrics metrics, String tagging, ConditionalWrites mode) {
         this.s3 = s3;
         this.bucket = bucket;
         this.sse = sse;
         this.kmsKeyId = kmsKeyId;
         this.part = new byte[partSize];
         this.metrics = metrics;
-        this.retry = Retry.builder(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)))
-                .deadline(retryTimeout)
+        this.tagging = tagging;
+        this.mode = mode;
+        this.conditional = mode != ConditionalWrites.DISABLED;
+        // A 501 is a 5xx, but to a conditional write it means "not implemented", which no retry changes.
+        this.retry = retry(retryTimeout, t -> AwsErrors.isRetriable(t) && !isConditionUnsupported(t));
+        this.putRetry = retry(retryTimeout, t -> AwsErrors.isRetriable(t) && !isConditionUnsupported(t)
+                || isConditionalConflict(t));
+    }
+
+    private Retry retry(Duration timeout, java.util.function.Predicate<Throwable> retriable) {
+        return Retry.builder(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)))
+                .deadline(timeout)
                 .retryIf(t -> {
-                    boolean r = AwsErrors.isRetriable(t);
+                    boolean r = retriable.test(t);
                     if (r) {
                         metrics.uploadRetry();
                     }
@@ -79,8 +96,101 @@ final class S3Uploader {
                         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
             }
         });
-        return new S3Uploader(s3, config.bucket(), config.sse(), config.kmsKeyId().orElse(null),
-                config.partSize(), config.uploadRetryTimeout(), metrics);
+        S3Uploader u = new S3Uploader(s3, config.bucket(), config.sse(), config.kmsKeyId().orElse(null),
+                config.partSize(), config.uploadRetryTimeout(), metrics, config.objectTagging(),
+                config.conditionalWrites());
+        if (u.mode == ConditionalWrites.AUTO) {
+            u.probeConditionalWrites();
+        }
+        return u;
+    }
+
+    /** s3.conditional.writes=auto: a probe decides whether writes are conditional. */
+    private void probeConditionalWrites() {
+        String key = probeKey();
+        try {
+            conditional = honoursIfNoneMatch(s3, bucket, key, this::common);
+        } catch (RuntimeException e) {
+            // Stays conditional: a store that rejects the header (501) turns it off at the first write.
+            log.warn("Could not probe s3://{} for conditional writes ({}); writing with If-None-Match", bucket,
+                    AwsErrors.describe(e));
+            return;
+        }
+        if (conditional) {
+            log.info("s3://{} honours If-None-Match: objects are written with conditional writes", bucket);
+        } else {
+            log.warn("s3://{} does not honour If-None-Match (a second conditional write of {} was accepted): {}=auto "
+                    + "falls back to unconditional writes, which do not hold exactly-once against a zombie task",
+                    bucket, key, S3ArchiveSinkConfig.CONDITIONAL_WRITES);
+        }
+    }
+
+    boolean conditional() {
+        return conditional;
+    }
+
+    /** A fresh key for a conditional-write probe; "_" keeps it out of Hive/Athena table scans. */
+    static String probeKey() {
+        return "_mskbridge-validate/conditional-writes-" + java.util.UUID.randomUUID();
+    }
+
+    /**
+     * Whether the store refuses a second {@code If-None-Match: *} PutObject of one key with 412, as S3 does
+     * (from AWS docs, "Conditional writes"). Writes an empty probe object twice and deletes it; without
+     * s3:DeleteObject the empty object stays. A 501 (the header not implemented) counts as no.
+     *
+     * @param common the headers every write of the connector carries (SSE, tags), so bucket policies see them
+     */
+    static boolean honoursIfNoneMatch(S3Client s3, String bucket, String key,
+                                      Consumer<PutObjectRequest.Builder> common) {
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*");
+                common.accept(b);
+                try {
+                    s3.putObject(b.build(), RequestBody.empty());
+                } catch (S3Exception e) {
+                    if (isPreconditionFailed(e)) {
+                        return true;
+                    }
+                    if (isConditionUnsupported(e)) {
+                        return false;
+                    }
+                    throw e;
+                }
+            }
+            return false;
+        } finally {
+            try {
+                s3.deleteObject(d -> d.bucket(bucket).key(key));
+            } catch (RuntimeException e) {
+                log.warn("Could not delete the probe object s3://{}/{} ({}); it is empty and can be deleted", bucket,
+                        key, AwsErrors.describe(e));
+            }
+        }
+    }
+
+    /** 412 PreconditionFailed: a conditional write found the key taken. */
+    static boolean isPreconditionFailed(Throwable e) {
+        return e instanceof S3Exception && ((S3Exception) e).statusCode() == 412;
+    }
+
+    /** 409 ConditionalRequestConflict: a conditional write raced another operation on the key; S3 asks to retry. */
+    static boolean isConditionalConflict(Throwable e) {
+        return e instanceof S3Exception && ((S3Exception) e).statusCode() == 409
+                && "ConditionalRequestConflict".equals(AwsErrors.errorCode(e));
+    }
+
+    /** 501 NotImplemented: the store does not implement conditional writes. */
+    static boolean isConditionUnsupported(Throwable e) {
+        return e instanceof S3Exception && ((S3Exception) e).statusCode() == 501;
+    }
+
+    /** Thrown by {@link #upload} when a conditional write finds the key taken (412): the object there stays. */
+    static final class ObjectExistsException extends RuntimeException {
+        ObjectExistsException(String key, S3Exception cause) {
+            super("s3 key " + key + " exists: " + AwsErrors.describe(cause), cause);
+        }
     }
 
     /** Writer callback that produces the object's bytes into the given stream. */
@@ -113,14 +223,51 @@ final class S3Uploader {
     /** Uploads one object; returns its size in bytes. Throws the (classified) SDK failure when retries run out. */
     long upload(String key, String contentType, Map<String, String> metadata, ContentWriter content)
             throws IOException {
-        PartStream out = new PartStream(key, contentType, metadata);
+        return upload(key, contentType, metadata, content, conditional);
+    }
+
+    /**
+     * Uploads one object, with {@code If-None-Match: *} when {@code ifNoneMatch}; returns its size in bytes.
+     *
+     * @throws ObjectExistsException a conditional write found the key taken (412); nothing was written
+     */
+    long upload(String key, String contentType, Map<String, String> metadata, ContentWriter content,
+                boolean ifNoneMatch) throws IOException {
+        PartStream out = new PartStream(key, contentType, metadata, ifNoneMatch);
         try {
             content.writeTo(out);
             return out.finish();
         } catch (IOException | RuntimeException | Error e) {
             out.abort(e);
+            if (isPreconditionFailed(e)) {
+                throw new ObjectExistsException(key, (S3Exception) e);
+            }
+            if (ifNoneMatch && isConditionUnsupported(e)) {
+                return unsupported(key, contentType, metadata, content, (S3Exception) e);
+            }
             throw e;
         }
+    }
+
+    /** A store that answers If-None-Match with 501: auto falls back to unconditional writes, required fails. */
+    private long unsupported(String key, String contentType, Map<String, String> metadata, ContentWriter content,
+                             S3Exception e) throws IOException {
+        if (mode != ConditionalWrites.AUTO) {
+            throw new org.apache.kafka.connect.errors.ConnectException("s3://" + bucket + " does not implement "
+                    + "conditional writes (If-None-Match): " + AwsErrors.describe(e) + ". Set "
+                    + S3ArchiveSinkConfig.CONDITIONAL_WRITES + "=disabled (or auto) to write without them; see the "
+                    + "README, Exactly-once objects, for what that gives up", e);
+        }
+        conditional = false;
+        log.warn("s3://{} does not implement If-None-Match ({}): {}=auto falls back to unconditional writes", bucket,
+                AwsErrors.describe(e), S3ArchiveSinkConfig.CONDITIONAL_WRITES);
+        return upload(key, contentType, metadata, content, false);
+    }
+
+    /** The headers every write carries: SSE and tags. */
+    private void common(PutObjectRequest.Builder b) {
+        sse(b, b::serverSideEncryption, b::ssekmsKeyId);
+        b.tagging(tagging);
     }
 
     private <B> B sse(B builder, Consumer<ServerSideEncryption> setSse, Consumer<String> setKey) {
@@ -148,15 +295,17 @@ final class S3Uploader {
         private final String key;
         private final String contentType;
         private final Map<String, String> metadata;
+        private final boolean ifNoneMatch;
         private int used;
         private long total;
         private String uploadId;
         private final List<CompletedPart> parts = new ArrayList<>();
 
-        PartStream(String key, String contentType, Map<String, String> metadata) {
+        PartStream(String key, String contentType, Map<String, String> metadata, boolean ifNoneMatch) {
             this.key = key;
             this.contentType = contentType;
             this.metadata = metadata;
+            this.ifNoneMatch = ifNoneMatch;
         }
 
         @Override
@@ -191,7 +340,7 @@ final class S3Uploader {
         private void sendPart() {
             if (uploadId == null) {
                 CreateMultipartUploadRequest.Builder b = CreateMultipartUploadRequest.builder().bucket(bucket)
-                        .key(key).contentType(contentType).metadata(metadata);
+                        .key(key).contentType(contentType).metadata(metadata).tagging(tagging);
                 sse(b, b::serverSideEncryption, b::ssekmsKeyId);
                 uploadId = retry.call("CreateMultipartUpload " + key, () -> s3.createMultipartUpload(b.build()))
                         .uploadId();
@@ -209,10 +358,11 @@ final class S3Uploader {
         long finish() {
             if (uploadId == null) {
                 PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(bucket).key(key)
-                        .contentType(contentType).contentLength((long) used).metadata(metadata);
-                sse(b, b::serverSideEncryption, b::ssekmsKeyId);
+                        .contentType(contentType).contentLength((long) used).metadata(metadata)
+                        .ifNoneMatch(ifNoneMatch ? "*" : null);
+                common(b);
                 RequestBody body = body();
-                retry.call("PutObject " + key, () -> s3.putObject(b.build(), body));
+                putRetry.call("PutObject " + key, () -> s3.putObject(b.build(), body));
                 total += used;
                 used = 0;
                 return total;
@@ -222,6 +372,8 @@ final class S3Uploader {
             }
             retry.call("CompleteMultipartUpload " + key, () -> s3.completeMultipartUpload(
                     CompleteMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId)
+                            .ifNoneMatch(ifNoneMatch ? "*" : null)
+                            // A 409 here is not retried: S3 asks for a new multipart upload (the writer's retry)
                             .multipartUpload(m -> m.parts(parts)).build()));
             uploadId = null;
             return total;

@@ -37,6 +37,12 @@ import io.mskbridge.s3.S3ArchiveSinkConfig.NullBehavior;
  * recorded in their objects (see {@link #recoveredEnd}). A batch holds one object per distinct rendered key,
  * named with the offset of its first record.
  *
+ * <p>With conditional writes ({@code If-None-Match: *}) the first object of a batch is its claim: when S3 refuses
+ * it (412) because another owner of the partition (a zombie, or an earlier life of this task) wrote it first, the
+ * writer reads that object's batch offsets. The same batch: its other objects are written or found there. A
+ * different cut: the writer adopts it (see {@link #adopt}), asks the worker to seek back to the batch start and
+ * re-cuts the replay at the recorded ends, as after a reassignment.
+ *
  * <p>Only the task thread calls a writer.
  */
 final class TopicPartitionWriter {
@@ -58,6 +64,11 @@ final class TopicPartitionWriter {
     private Batch sealed;
     /** The schema the record just encoded is stored under (see {@link RecordEncoder#encode}). */
     private Schema storedSchema;
+    /**
+     * Set while the worker has been asked to seek back here (see {@link #adopt}): records delivered until then
+     * are passed over, since the consumer hands them over again from this offset.
+     */
+    private Long rewindTo;
 
     TopicPartitionWriter(TopicPartition tp, WriterResources shared) {
         this.tp = tp;
@@ -74,14 +85,17 @@ final class TopicPartitionWriter {
      *                            then redelivers the same records, and those already taken are passed over
      */
     void write(SinkRecord r) {
-        if (r.kafkaOffset() <= lastSeen) {
-            return; // redelivered after a RetriableException of ours: already stored
+        if (rewindTo != null || r.kafkaOffset() <= lastSeen) {
+            return; // redelivered after a RetriableException of ours (already stored), or before a seek back
         }
         if (sealed != null) {
             throw new RetriableException("Upload of " + tp + " still pending");
         }
         if (batch != null && batch.end != null && r.kafkaOffset() >= batch.end) {
             rotate(true); // a re-cut batch ends where it ended before, whatever this record is
+            if (rewindTo != null) {
+                return;
+            }
         }
         String key = encode(r);
         if (key != null) {
@@ -161,6 +175,9 @@ final class TopicPartitionWriter {
         Batch b = batch;
         if (b != null && (schemaChanged(b, storedSchema) || b.end == null && timeBucket(r) != b.timeBucket)) {
             rotate(false);
+            if (rewindTo != null) {
+                return;
+            }
             b = null;
         }
         if (b == null) {
@@ -197,20 +214,7 @@ final class TopicPartitionWriter {
      */
     private Long recoveredEnd(String key, long offset) {
         String objectKey = objectKey(key, offset);
-        Map<String, String> meta;
-        try {
-            meta = shared.uploader.metadataOf(objectKey);
-        } catch (RuntimeException e) {
-            if (AwsErrors.isRetriable(e)) {
-                shared.context.timeout(1000);
-                throw new RetriableException("Cannot check s3://" + config.bucket() + "/" + objectKey + " for a batch "
-                        + "uploaded before " + tp + " was reassigned, will retry: " + AwsErrors.describe(e), e);
-            }
-            throw new ConnectException("Cannot read s3://" + config.bucket() + "/" + objectKey + " to recover the "
-                    + "batch boundaries of " + tp + ": " + AwsErrors.describe(e) + ". With "
-                    + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " set, the connector's IAM role needs "
-                    + "s3:GetObject on the archived objects and s3:ListBucket on the bucket.", e);
-        }
+        Map<String, String> meta = metadataOf(objectKey);
         Long end = meta == null ? null : parseBatchEnd(meta, offset);
         if (end == null) {
             recovering = false;
@@ -219,6 +223,24 @@ final class TopicPartitionWriter {
                     config.bucket(), objectKey);
         }
         return end;
+    }
+
+    /** The user metadata of an archived object, or null when there is none; failures as the task must see them. */
+    private Map<String, String> metadataOf(String objectKey) {
+        try {
+            return shared.uploader.metadataOf(objectKey);
+        } catch (RuntimeException e) {
+            if (AwsErrors.isRetriable(e)) {
+                shared.context.timeout(1000);
+                throw new RetriableException("Cannot read the batch offsets of s3://" + config.bucket() + "/"
+                        + objectKey + " (" + tp + "), will retry: " + AwsErrors.describe(e), e);
+            }
+            throw new ConnectException("Cannot read s3://" + config.bucket() + "/" + objectKey + " to recover the "
+                    + "batch boundaries of " + tp + ": " + AwsErrors.describe(e) + ". With "
+                    + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " set or conditional writes on, the "
+                    + "connector's IAM role needs s3:GetObject on the archived objects and s3:ListBucket on the "
+                    + "bucket.", e);
+        }
     }
 
     /** The batch end recorded in an object whose batch started at {@code offset}; null if it did not. */
@@ -258,13 +280,19 @@ final class TopicPartitionWriter {
         return b.schema != s && (b.schema == null || !b.schema.equals(s));
     }
 
-    /** Uploads the open batch if {@code rotate.schedule.interval.ms} has passed since it opened. */
-    void rotateOnSchedule(long nowMs) {
+    /**
+     * Uploads the open batch if {@code rotate.schedule.interval.ms} has passed since it opened.
+     *
+     * @param mayRewind whether the worker will seek before it delivers records again (true in put(), false in
+     *                  preCommit(), where a partition may be closing): false keeps a batch whose claim another
+     *                  owner holds sealed, for the next put() to adopt
+     */
+    void rotateOnSchedule(long nowMs, boolean mayRewind) {
         long interval = config.rotateScheduleInterval().toMillis();
         // A re-cut batch ends where its first upload did, never on the clock.
         if (interval > 0 && batch != null && batch.end == null && sealed == null
                 && nowMs - batch.openedAtMs >= interval) {
-            rotate(false);
+            rotate(false, mayRewind);
         }
     }
 
@@ -275,6 +303,10 @@ final class TopicPartitionWriter {
      *                   by a schema change): it ends there, even if the offsets just before do not exist any more
      */
     private void rotate(boolean reachedEnd) {
+        rotate(reachedEnd, true);
+    }
+
+    private void rotate(boolean reachedEnd, boolean mayRewind) {
         Batch b = batch;
         batch = null;
         if (b.end != null && reachedEnd) {
@@ -287,29 +319,119 @@ final class TopicPartitionWriter {
             }
         }
         sealed = b;
-        upload();
+        upload(mayRewind);
     }
 
-    /** Retries the upload of a batch whose earlier attempt failed, if any. */
-    void uploadPending() {
+    /** Retries the upload of a batch whose earlier attempt failed, if any (see rotateOnSchedule for mayRewind). */
+    void uploadPending(boolean mayRewind) {
         if (sealed != null) {
-            upload();
+            upload(mayRewind);
         }
     }
 
-    private void upload() {
+    private void upload(boolean mayRewind) {
         Batch b = sealed;
+        // In insertion order: the group of the batch's first record goes first and is the batch's claim.
         for (Group g : b.groups.values()) {
-            if (!g.uploaded) {
-                upload(b, g);
+            if (!g.uploaded && !upload(b, g, mayRewind)) {
+                return;
             }
         }
         sealed = null;
         committable = b.nextOffset;
     }
 
-    private void upload(Batch b, Group g) {
+    /** Uploads one object of the batch; false when the batch is another owner's to cut (adopted, or to adopt). */
+    private boolean upload(Batch b, Group g, boolean mayRewind) {
         String key = objectKey(g.key, g.firstOffset);
+        try {
+            upload(b, g, key, shared.uploader.conditional());
+            return true;
+        } catch (S3Uploader.ObjectExistsException e) {
+            return taken(b, g, key, mayRewind);
+        }
+    }
+
+    /**
+     * A conditional write of {@code key} was refused: an object is there. Its recorded batch says whose it is.
+     * The same batch [start, end): it was written by another owner cutting the same way, or by an earlier attempt
+     * of ours whose answer was lost, and stays. The first object of a batch with another end: another owner holds
+     * the claim on this start, and its cut is adopted. Anything else (an object of a version that recorded no
+     * batch, a batch starting elsewhere) is no claim of this partition's batch chain and is overwritten, as
+     * versions before conditional writes did.
+     */
+    private boolean taken(Batch b, Group g, String key, boolean mayRewind) {
+        Map<String, String> meta = metadataOf(key);
+        if (meta == null) {
+            shared.context.timeout(1000);
+            throw new RetriableException("s3://" + config.bucket() + "/" + key + " was refused as existing but is "
+                    + "gone (deleted meanwhile?); will write it again");
+        }
+        Long start = parseLong(meta.get(META_BATCH_START));
+        Long end = parseLong(meta.get(META_BATCH_END));
+        boolean sameStart = start != null && end != null && start == b.start && end > start;
+        if (sameStart && end == b.nextOffset) {
+            g.uploaded = true;
+            g.buffer.discard();
+            shared.metrics.objectFound();
+            if (log.isDebugEnabled()) {
+                log.debug("s3://{}/{} already holds this batch [{}, {}) of {}: kept", config.bucket(), key, start, end,
+                        tp);
+            }
+            return true;
+        }
+        // A batch re-cut at this very end but cut early (by a schema change) cannot take that cut: adopting it
+        // again would loop, so it is overwritten like an object of another layout.
+        if (sameStart && g.firstOffset == b.start && !end.equals(b.end)) {
+            if (mayRewind) {
+                adopt(b, key, end);
+            }
+            return false;
+        }
+        log.warn("s3://{}/{} exists but records no batch of {} starting at {} (batch {}-{}): written by an older "
+                + "version or another layout; overwriting it", config.bucket(), key, tp, b.start, start, end);
+        upload(b, g, key, false);
+        return true;
+    }
+
+    /**
+     * Drops the sealed batch, whose first object another owner wrote with the batch [b.start, end), and asks the
+     * worker to deliver the partition again from b.start; the replay then re-cuts at the recorded ends
+     * (recovering), so both owners' objects are the same and each record is archived once.
+     */
+    private void adopt(Batch b, String key, long end) {
+        log.info("{}: s3://{}/{} already claims the batch [{}, {}) for another owner (this task cut [{}, {})); "
+                + "adopting that cut: reading {} again from offset {}", tp, config.bucket(), key, b.start, end,
+                b.start, b.nextOffset, tp, b.start);
+        b.groups.values().forEach(x -> x.buffer.discard());
+        shared.metrics.batchAdopted();
+        sealed = null;
+        recovering = true;
+        rewindTo = b.start;
+        committable = b.start;
+        shared.context.offset(tp, b.start);
+    }
+
+    /**
+     * The worker has delivered everything it fetched before the seek back asked for by {@link #adopt} (put()
+     * returned): from now on the partition's records come from the rewind offset again.
+     */
+    void deliveredBeforeRewind() {
+        if (rewindTo != null) {
+            lastSeen = rewindTo - 1;
+            rewindTo = null;
+        }
+    }
+
+    private static Long parseLong(String s) {
+        try {
+            return s == null ? null : Long.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void upload(Batch b, Group g, String key, boolean ifNoneMatch) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(META_RECORD_COUNT, Long.toString(g.count));
         meta.put(META_FIRST_OFFSET, Long.toString(g.firstOffset));
@@ -323,7 +445,7 @@ final class TopicPartitionWriter {
                 try (InputStream in = g.buffer.open()) {
                     encoder.writeObject(in, out, key, b.schema);
                 }
-            });
+            }, ifNoneMatch);
             g.uploaded = true;
             g.buffer.discard();
             shared.metrics.objectWritten(size, g.count, (System.nanoTime() - started) / 1_000_000.0);
@@ -333,16 +455,22 @@ final class TopicPartitionWriter {
         } catch (IOException e) {
             shared.metrics.uploadFailure();
             throw new UncheckedIOException("Cannot read the stored records of " + key, e);
+        } catch (S3Uploader.ObjectExistsException e) {
+            throw e;
         } catch (RuntimeException e) {
             shared.metrics.uploadFailure();
-            if (AwsErrors.isRetriable(e) || "NoSuchUpload".equals(AwsErrors.errorCode(e))) {
+            // A 409 on CompleteMultipartUpload: S3 asks for a new multipart upload, which the retry makes.
+            if (AwsErrors.isRetriable(e) || "NoSuchUpload".equals(AwsErrors.errorCode(e))
+                    || S3Uploader.isConditionalConflict(e)) {
                 shared.context.timeout(1000);
                 throw new RetriableException("Upload of s3://" + config.bucket() + "/" + key + " failed, will "
                         + "retry: " + AwsErrors.describe(e), e);
             }
             throw new ConnectException("Upload of s3://" + config.bucket() + "/" + key + " failed: "
                     + AwsErrors.describe(e) + ". Check the bucket, its policy and the connector's IAM role "
-                    + "(s3:PutObject, s3:AbortMultipartUpload).", e);
+                    + "(s3:PutObject, s3:AbortMultipartUpload"
+                    + (config.objectTagging() != null ? ", s3:PutObjectTagging for " + S3ArchiveSinkConfig.OBJECT_TAGGING
+                    : "") + ").", e);
         }
     }
 
@@ -365,7 +493,7 @@ final class TopicPartitionWriter {
      * one uploaded (or past the last skipped record); null before either exists.
      */
     Long committableOffset() {
-        return sealed != null ? Long.valueOf(sealed.start) : batch != null ? Long.valueOf(batch.start) : committable;
+        return rewindTo != null ? rewindTo : sealed != null ? Long.valueOf(sealed.start) : batch != null ? Long.valueOf(batch.start) : committable;
     }
 
     /** The objects of the open batch, for the OpenObjects gauge. */

@@ -44,6 +44,30 @@ class S3ArchiveSinkConnectorProbeTest {
     }
 
     @Test
+    void theConditionalWriteProbePassesOnAStoreThatRefusesTheSecondWriteAndLeavesNothing() {
+        Map<String, String> p = props("probe-conditional");
+        p.put("s3.object.tagging", "team=data eng");
+        S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(p);
+        assertThat(S3ArchiveSinkConnector.probeBucket(config)).as("bucket probe with tags").isEmpty();
+        assertThat(S3ArchiveSinkConnector.probeConditionalWrites(config)).isEmpty();
+        assertThat(S3.client().listObjectsV2(b -> b.bucket("probe-conditional")).contents()).isEmpty();
+    }
+
+    @Test
+    void aStoreWithoutConditionalWritesFailsValidationOnTheOptionNamingTheFallback() {
+        try (FaultProxy store = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3)) {
+            store.conditionalNotImplemented(true).start();
+            Map<String, String> p = props("probe-unconditional");
+            p.put("aws.endpoint.url", store.endpoint().toString());
+            var problem = S3ArchiveSinkConnector.probeConditionalWrites(new S3ArchiveSinkConfig(p)).orElseThrow();
+            assertThat(problem.field()).isEqualTo("s3.conditional.writes");
+            assertThat(problem.message()).contains("does not honour conditional writes", "If-None-Match",
+                    "s3.conditional.writes=disabled", "s3://probe-unconditional/_mskbridge-validate/conditional-writes-");
+            assertThat(S3.client().listObjectsV2(b -> b.bucket("probe-unconditional")).contents()).isEmpty();
+        }
+    }
+
+    @Test
     void theBucketProbeSendsTheConfiguredSseHeaders() {
         // A bucket policy denying writes without SSE-KMS, played by the fault proxy: it fails every
         // CreateMultipartUpload that lacks the header (S3Proxy itself enforces no bucket policy).

@@ -26,13 +26,13 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Drives a task the way WorkerSinkTask does: open, put (redelivering the same batch on RetriableException), preCommit. */
-final class TaskDriver implements AutoCloseable {
+public final class TaskDriver implements AutoCloseable {
 
     final S3ArchiveSinkTask task = new S3ArchiveSinkTask();
     final Map<TopicPartition, Long> committed = new HashMap<>();
     int retriableFailures;
 
-    static Map<String, String> props(URI endpoint, String bucket) {
+    public static Map<String, String> props(URI endpoint, String bucket) {
         Map<String, String> p = new HashMap<>();
         p.put("name", "test");
         p.put(S3ArchiveSinkConfig.BUCKET, bucket);
@@ -59,19 +59,26 @@ final class TaskDriver implements AutoCloseable {
     /** A task whose worker offers {@code reporter} as its errant record reporter (null: none). */
     TaskDriver(Map<String, String> props, Collection<TopicPartition> partitions,
                org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
-        task.initialize(context(props, partitions, reporter));
+        task.initialize(context(props, partitions, new HashMap<>(), reporter));
         task.start(props);
         task.open(partitions);
     }
 
     /** The worker's side of a task that owns {@code partitions}: offset resets, pauses and timeouts do nothing. */
     static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions) {
-        return context(props, partitions, null);
+        return context(props, partitions, new HashMap<>(), null);
     }
 
-    /** The same, offering {@code reporter} as the errant record reporter (null: none). */
-    static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
-                                   org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
+    /** The same, recording the offsets the task asks the worker to seek to into {@code seeks}. */
+    public static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
+                                          Map<TopicPartition, Long> seeks) {
+        return context(props, partitions, seeks, null);
+    }
+
+    /** The same, also offering {@code reporter} as the errant record reporter (null: none). */
+    public static SinkTaskContext context(Map<String, String> props, Collection<TopicPartition> partitions,
+                                          Map<TopicPartition, Long> seeks,
+                                          org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
         return new SinkTaskContext() {
             @Override
             public org.apache.kafka.connect.sink.ErrantRecordReporter errantRecordReporter() {
@@ -85,10 +92,12 @@ final class TaskDriver implements AutoCloseable {
 
             @Override
             public void offset(Map<TopicPartition, Long> offsets) {
+                seeks.putAll(offsets);
             }
 
             @Override
             public void offset(TopicPartition tp, long offset) {
+                seeks.put(tp, offset);
             }
 
             @Override

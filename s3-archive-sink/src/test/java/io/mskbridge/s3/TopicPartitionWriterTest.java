@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mskbridge.aws.AwsClientFactory;
 import io.mskbridge.aws.AwsSettings;
+import io.mskbridge.harness.FaultProxy;
 import io.mskbridge.harness.S3ProxyServer;
 
 /**
@@ -58,6 +59,8 @@ class TopicPartitionWriterTest {
     private final List<SinkRecord> reported = new ArrayList<>();
     /** The resources of the writer made last. */
     private WriterResources resources;
+    /** Where the writers asked the worker to seek (context.offset). */
+    private final Map<TopicPartition, Long> seeks = new java.util.HashMap<>();
 
     @AfterEach
     void closeClients() {
@@ -84,7 +87,7 @@ class TopicPartitionWriterTest {
         clients.add(c);
         S3ArchiveSinkTaskMetrics metrics = new S3ArchiveSinkTaskMetrics();
         resources = new WriterResources(config, S3Uploader.create(config, c, metrics), new MemoryBudget(8 << 20),
-                metrics, reporter, TaskDriver.context(props, List.of(TP)), spillDir, clock::get);
+                metrics, reporter, TaskDriver.context(props, List.of(TP), seeks), spillDir, clock::get);
         return new TopicPartitionWriter(TP, resources);
     }
 
@@ -134,7 +137,7 @@ class TopicPartitionWriterTest {
         write(w, 10, 25);
         assertThat(w.committableOffset()).isEqualTo(20L);
         assertThat(w.openObjects()).isEqualTo(1);
-        w.rotateOnSchedule(Long.MAX_VALUE);
+        w.rotateOnSchedule(Long.MAX_VALUE, true);
         assertThat(w.committableOffset()).as("no wall-clock rotation unless configured").isEqualTo(20L);
 
         Map<String, List<JsonNode>> objects = readJsonl(S3.client(), "w-flush");
@@ -206,30 +209,30 @@ class TopicPartitionWriterTest {
         Map<String, String> p = wallClockProps("w-clock");
         TopicPartitionWriter w = writer(p);
         write(w, 0, 5);
-        w.rotateOnSchedule(T0 + 199);
+        w.rotateOnSchedule(T0 + 199, true);
         assertThat(w.committableOffset()).isEqualTo(0L);
-        w.rotateOnSchedule(T0 + 200);
+        w.rotateOnSchedule(T0 + 200, true);
         assertThat(w.committableOffset()).isEqualTo(5L);
         assertThat(meta("w-clock", key(0))).containsEntry(S3ArchiveSinkTask.META_BATCH_END, "5");
 
         clock.set(T0 + 250); // the next batch opens later, and is timed from then
         write(w, 5, 7);
-        w.rotateOnSchedule(T0 + 449);
+        w.rotateOnSchedule(T0 + 449, true);
         assertThat(w.committableOffset()).isEqualTo(5L);
-        w.rotateOnSchedule(T0 + 450);
+        w.rotateOnSchedule(T0 + 450, true);
         assertThat(w.committableOffset()).isEqualTo(7L);
         assertThat(w.openObjects()).isZero();
     }
 
     @Test
-    void theNextOwnerReCutsWallClockBatchesAtTheirRecordedEndsAndRewritesTheSameBytes() throws Exception {
+    void theNextOwnerReCutsWallClockBatchesAtTheirRecordedEndsAndFindsTheSameObjects() throws Exception {
         Map<String, String> p = wallClockProps("w-recut");
         TopicPartitionWriter before = writer(p);
         write(before, 0, 6);
-        before.rotateOnSchedule(T0 + 200);
+        before.rotateOnSchedule(T0 + 200, true);
         clock.set(T0 + 300);
         write(before, 6, 10);
-        before.rotateOnSchedule(T0 + 500);
+        before.rotateOnSchedule(T0 + 500, true);
         assertThat(before.committableOffset()).isEqualTo(10L);
         Map<String, byte[]> uploaded = Map.of(key(0), bytes("w-recut", key(0)), key(6), bytes("w-recut", key(6)));
         before.discard(); // the partition moves on without a commit: the next owner replays from 0
@@ -241,9 +244,10 @@ class TopicPartitionWriterTest {
         assertThat(after.committableOffset()).as("[6, 10) re-cut, nothing was uploaded from 10").isEqualTo(10L);
         uploaded.forEach((k, b) -> assertThat(bytes("w-recut", k)).as("rewrite of %s", k).isEqualTo(b));
         assertThat(TaskDriver.list(S3.client(), "w-recut")).hasSize(2);
-        assertThat(resources.metrics.getObjectsWritten()).isEqualTo(2);
+        assertThat(resources.metrics.getObjectsWritten()).as("the same batches are found there (412), not rewritten")
+                .isZero();
 
-        after.rotateOnSchedule(T0 + 1000);
+        after.rotateOnSchedule(T0 + 1000, true);
         assertThat(after.committableOffset()).isEqualTo(15L);
         assertThat(meta("w-recut", key(10))).containsEntry(S3ArchiveSinkTask.META_BATCH_START, "10")
                 .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "15");
@@ -259,7 +263,7 @@ class TopicPartitionWriterTest {
         }
         TopicPartitionWriter before = writer(p);
         log.forEach(before::write);
-        before.rotateOnSchedule(T0 + 200);
+        before.rotateOnSchedule(T0 + 200, true);
         assertThat(meta("w-recut-tombstones", key(0))).containsEntry(S3ArchiveSinkTask.META_BATCH_END, "8");
         byte[] object = bytes("w-recut-tombstones", key(0));
 
@@ -292,8 +296,243 @@ class TopicPartitionWriterTest {
                 .isEqualTo(5L);
         assertThat(meta("w-recut-early", "t+0+" + TopicPartitionWriter.pad(0) + ".avro"))
                 .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "5");
-        w.rotateOnSchedule(T0 + 200);
+        w.rotateOnSchedule(T0 + 200, true);
+        // The clock's [5, 10) meets the claim [5, 7) on start 5, which is adopted: re-read from 5, cut at 7.
+        assertThat(seeks).containsEntry(TP, 5L);
+        assertThat(w.committableOffset()).isEqualTo(5L);
+        w.deliveredBeforeRewind();
+        for (long o = 5; o < 10; o++) {
+            w.write(struct(o, V2));
+        }
+        assertThat(w.committableOffset()).isEqualTo(7L);
+        w.rotateOnSchedule(T0 + 400, true);
         assertThat(w.committableOffset()).isEqualTo(10L);
+        assertThat(meta("w-recut-early", "t+0+" + TopicPartitionWriter.pad(7) + ".avro"))
+                .containsEntry(S3ArchiveSinkTask.META_BATCH_END, "10");
+    }
+
+    /** The ids of every archived record, in key order (duplicates kept). */
+    private static List<String> archivedIds(String bucket) throws Exception {
+        List<String> ids = new ArrayList<>();
+        readJsonl(S3.client(), bucket).values().forEach(l -> l.forEach(n -> ids.add(n.path("id").asText())));
+        return ids;
+    }
+
+    private static List<String> ids(long from, long to) {
+        List<String> ids = new ArrayList<>();
+        for (long o = from; o < to; o++) {
+            ids.add("evt-0-" + o);
+        }
+        return ids;
+    }
+
+    /**
+     * Two owners of the partition at once, both from offset 0, cutting differently (flush.size 10 vs 4, as
+     * across a change of flush.size): the zombie's claim on batch start 0 makes the successor adopt [0, 10),
+     * then the successor's claim on 10 makes the zombie adopt [10, 14), and so on.
+     */
+    private void twoOwnersCuttingDifferently(String bucket, String conditional) throws Exception {
+        Map<String, String> zp = props(bucket);
+        zp.put("s3.conditional.writes", conditional);
+        zp.put("flush.size", "10");
+        Map<String, String> sp = new java.util.HashMap<>(zp);
+        sp.put("flush.size", "4");
+        TopicPartitionWriter zombie = writer(zp);
+        WriterResources zr = resources;
+        TopicPartitionWriter successor = writer(sp);
+        WriterResources sr = resources;
+
+        write(zombie, 0, 10);
+        write(successor, 0, 6);
+        if (!"disabled".equals(conditional)) {
+            assertThat(seeks).as("seek back to the adopted batch").containsEntry(TP, 0L);
+            assertThat(successor.committableOffset()).isEqualTo(0L);
+            assertThat(sr.metrics.getBatchesAdopted()).isEqualTo(1);
+        }
+        successor.deliveredBeforeRewind(); // put() returned; the worker delivers from the seek offset
+        write(successor, 0, 14);
+        write(zombie, 10, 20);
+        zombie.deliveredBeforeRewind();
+        write(zombie, 10, 30);
+        successor.deliveredBeforeRewind();
+        write(successor, 14, 30);
+        successor.deliveredBeforeRewind();
+        write(successor, 14, 30);
+        if (!"disabled".equals(conditional)) {
+            assertThat(zr.metrics.getBatchesAdopted()).as("zombie adopted [10, 14)").isEqualTo(1);
+            assertThat(sr.metrics.getBatchesAdopted()).as("successor adopted [0, 10) and [14, 24)").isEqualTo(2);
+            assertThat(sr.metrics.getObjectsFound() + zr.metrics.getObjectsFound()).isEqualTo(3);
+            assertThat(successor.committableOffset()).isEqualTo(28L);
+        }
+    }
+
+    @Test
+    void twoOwnersAtOnceWithDifferentFlushSizesAdoptEachOthersClaimsAndArchiveEachRecordOnce() throws Exception {
+        twoOwnersCuttingDifferently("w-zombie", "required");
+        assertThat(archivedIds("w-zombie")).as("[0, 28) once each, in the zombie's and successor's batches")
+                .containsExactlyInAnyOrderElementsOf(ids(0, 28));
+        assertThat(TaskDriver.list(S3.client(), "w-zombie")).extracting(o -> o.key())
+                .containsExactly(key(0), key(10), key(14), key(24));
+    }
+
+    @Test
+    void withoutConditionalWritesTwoOwnersCuttingDifferentlyArchiveRecordsTwice() throws Exception {
+        // The hole conditional writes close: the same race with unconditional writes.
+        twoOwnersCuttingDifferently("w-zombie-unconditional", "disabled");
+        List<String> ids = archivedIds("w-zombie-unconditional");
+        assertThat(ids).hasSizeGreaterThan(new java.util.HashSet<>(ids).size());
+    }
+
+    @Test
+    void aWallClockCutOfAnotherOwnerIsAdoptedInsteadOfWritingADifferentOne() throws Exception {
+        Map<String, String> p = wallClockProps("w-zombie-clock");
+        TopicPartitionWriter zombie = writer(p);
+        TopicPartitionWriter successor = writer(p);
+        WriterResources sr = resources;
+        write(zombie, 0, 6);
+        write(successor, 0, 4);
+        zombie.rotateOnSchedule(T0 + 200, true); // the zombie's clock cuts [0, 6) first
+        successor.rotateOnSchedule(T0 + 200, true); // the successor's [0, 4) is refused: adopt [0, 6)
+        assertThat(sr.metrics.getBatchesAdopted()).isEqualTo(1);
+        assertThat(seeks).containsEntry(TP, 0L);
+        assertThat(successor.committableOffset()).isEqualTo(0L);
+        successor.deliveredBeforeRewind();
+        clock.set(T0 + 300);
+        write(successor, 0, 8); // [0, 6) closes on its recorded end, found there; [6, 8) open
+        assertThat(successor.committableOffset()).isEqualTo(6L);
+        assertThat(sr.metrics.getObjectsFound()).isEqualTo(1);
+        successor.rotateOnSchedule(T0 + 500, true); // claims 6 with [6, 8)
+        write(zombie, 6, 10);
+        zombie.rotateOnSchedule(T0 + 500, true); // [6, 10) refused: the zombie adopts [6, 8)
+        zombie.deliveredBeforeRewind();
+        write(zombie, 6, 10);
+        zombie.rotateOnSchedule(T0 + 800, true);
+        successor.deliveredBeforeRewind();
+        write(successor, 8, 10);
+        successor.rotateOnSchedule(T0 + 800, true); // [8, 10): claimed by the zombie at 8 already, same cut
+        assertThat(archivedIds("w-zombie-clock")).containsExactlyInAnyOrderElementsOf(ids(0, 10));
+        assertThat(zombie.committableOffset()).isEqualTo(10L);
+        assertThat(successor.committableOffset()).isEqualTo(10L);
+    }
+
+    @Test
+    void aClaimRefusedInPreCommitIsAdoptedByTheNextPutNotSoughtFromThere() throws Exception {
+        Map<String, String> p = wallClockProps("w-zombie-precommit");
+        TopicPartitionWriter zombie = writer(p);
+        TopicPartitionWriter successor = writer(p);
+        write(zombie, 0, 6);
+        write(successor, 0, 4);
+        zombie.rotateOnSchedule(T0 + 200, true);
+        successor.rotateOnSchedule(T0 + 200, false); // preCommit: the partition may be closing
+        assertThat(seeks).as("no seek from preCommit").isEmpty();
+        assertThat(successor.committableOffset()).isEqualTo(0L);
+        successor.uploadPending(true); // the next put()
+        assertThat(seeks).containsEntry(TP, 0L);
+    }
+
+    @Test
+    void aConditionalPutObjectAnswered409IsRetried() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3, 3)) {
+            proxy.conditionalConflictRate(0.5).start();
+            Map<String, String> p = props("w-409");
+            p.put("aws.endpoint.url", proxy.endpoint().toString());
+            p.put("aws.max.retries", "0");
+            p.put("flush.size", "2");
+            TopicPartitionWriter w = writer(p);
+            write(w, 0, 20);
+            assertThat(proxy.conditionalConflicts()).isPositive();
+            assertThat(resources.metrics.getUploadRetries()).isEqualTo(proxy.conditionalConflicts());
+            assertThat(w.committableOffset()).isEqualTo(20L);
+            assertThat(archivedIds("w-409")).containsExactlyInAnyOrderElementsOf(ids(0, 20));
+        }
+    }
+
+    /** Records of {@code size} bytes (a multipart upload per batch with s3.part.size at 5 MiB). */
+    private static SinkRecord big(long offset, int size) {
+        Map<String, Object> v = event(0, offset);
+        v.put("pad", "x".repeat(size));
+        return rec(TP.topic(), TP.partition(), offset, T0, v, null);
+    }
+
+    @Test
+    void a409OnCompleteMultipartUploadStartsANewMultipartUploadOnTheNextAttempt() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3)) {
+            // Only CompleteMultipartUpload (POST ?uploadId=) carries If-None-Match among multipart calls.
+            proxy.onlyFor(r -> r.method().equals("POST") && r.path().contains("uploadId="))
+                    .conditionalConflictRate(1.0).start();
+            Map<String, String> p = props("w-409-mpu");
+            p.put("aws.endpoint.url", proxy.endpoint().toString());
+            p.put("s3.compression", "none");
+            p.put("s3.part.size", Integer.toString(5 << 20));
+            p.put("flush.size", "2");
+            TopicPartitionWriter w = writer(p);
+            w.write(big(0, 3 << 20));
+            assertThatThrownBy(() -> w.write(big(1, 3 << 20))).isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("ConditionalRequestConflict");
+            assertThat(proxy.conditionalConflicts()).isEqualTo(1);
+            assertThat(S3.client().listMultipartUploads(b -> b.bucket("w-409-mpu")).uploads())
+                    .as("the conflicted upload is aborted").isEmpty();
+            proxy.heal();
+            w.uploadPending(true);
+            assertThat(w.committableOffset()).isEqualTo(2L);
+            assertThat(meta("w-409-mpu", key(0).replace(".jsonl.gz", ".jsonl")))
+                    .containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "2");
+        }
+    }
+
+    @Test
+    void aStoreAnswering501ToConditionalWritesFailsRequiredAndFallsBackUnderAuto() throws Exception {
+        try (FaultProxy store = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3)) {
+            store.conditionalNotImplemented(true).start();
+            Map<String, String> p = props("w-501");
+            p.put("aws.endpoint.url", store.endpoint().toString());
+            p.put("flush.size", "2");
+            TopicPartitionWriter required = writer(p);
+            required.write(record(0));
+            assertThatThrownBy(() -> required.write(record(1))).isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("does not implement conditional writes")
+                    .hasMessageContaining("s3.conditional.writes=disabled");
+
+            p.put("s3.conditional.writes", "auto");
+            TopicPartitionWriter auto = writer(p);
+            assertThat(resources.uploader.conditional()).as("the start probe saw 501").isFalse();
+            write(auto, 0, 4);
+            assertThat(auto.committableOffset()).isEqualTo(4L);
+            assertThat(archivedIds("w-501")).containsExactlyInAnyOrderElementsOf(ids(0, 4));
+        }
+        Map<String, String> p = props("w-auto");
+        p.put("s3.conditional.writes", "auto");
+        writer(p);
+        assertThat(resources.uploader.conditional()).as("S3Proxy refuses the probe's second write").isTrue();
+        assertThat(TaskDriver.list(S3.client(), "w-auto")).as("the probe object is deleted").isEmpty();
+    }
+
+    @Test
+    void tagsGoUrlEncodedOnPutObjectAndCreateMultipartUpload() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (FaultProxy proxy = new FaultProxy(S3.endpoint(), FaultProxy.Service.S3)) {
+            // No faults: the filter only records what each write request carried.
+            proxy.onlyFor(r -> {
+                boolean put = r.method().equals("PUT") && !r.path().contains("partNumber=");
+                boolean create = r.method().equals("POST") && r.path().contains("?uploads");
+                if (put || create) {
+                    seen.add((put ? "PutObject " : "CreateMultipartUpload ") + r.header("x-amz-tagging"));
+                }
+                return false;
+            }).start();
+            Map<String, String> p = props("w-tags");
+            p.put("aws.endpoint.url", proxy.endpoint().toString());
+            p.put("s3.compression", "none");
+            p.put("s3.part.size", Integer.toString(5 << 20));
+            p.put("flush.size", "1");
+            p.put("s3.object.tagging", "project=msk bridge&owner=data/eng+ops&tier=a=b");
+            TopicPartitionWriter w = writer(p);
+            w.write(record(0));
+            w.write(big(1, 6 << 20));
+            assertThat(w.committableOffset()).isEqualTo(2L);
+        }
+        String tags = "project=msk%20bridge&owner=data%2Feng%2Bops&tier=a%3Db";
+        assertThat(seen).containsExactly("PutObject " + tags, "CreateMultipartUpload " + tags);
     }
 
     @Test
@@ -322,7 +561,7 @@ class TopicPartitionWriterTest {
                 .hasMessageContaining("still pending");
 
         S3.client().createBucket(b -> b.bucket("w-failure"));
-        w.uploadPending();
+        w.uploadPending(true);
         assertThat(w.committableOffset()).isEqualTo(3L);
         assertThat(meta("w-failure", key(0))).containsEntry(S3ArchiveSinkTask.META_RECORD_COUNT, "3");
         w.write(record(3));

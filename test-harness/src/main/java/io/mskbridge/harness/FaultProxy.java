@@ -39,7 +39,8 @@ public class FaultProxy extends ManagedServer {
     public enum Service { KINESIS, DYNAMODB, S3 }
 
     /** One kind of injected fault. */
-    public enum Fault { THROTTLE, SERVER_ERROR, RESET, RESET_AFTER_UPSTREAM, LATENCY, EXPIRED_ITERATOR }
+    public enum Fault { THROTTLE, SERVER_ERROR, RESET, RESET_AFTER_UPSTREAM, LATENCY, EXPIRED_ITERATOR,
+        CONDITIONAL_CONFLICT, CONDITIONAL_NOT_IMPLEMENTED }
 
     /** What the proxy saw of a request, for {@link #onlyFor(Predicate)} filters. */
     public record Request(String method, String path, List<String[]> headers) {
@@ -69,6 +70,8 @@ public class FaultProxy extends ManagedServer {
     private volatile double resetAfterUpstreamRate;
     private volatile double latencyRate;
     private volatile double expiredIteratorRate;
+    private volatile double conditionalConflictRate;
+    private volatile boolean conditionalNotImplemented;
     private volatile Duration latency = Duration.ofMillis(200);
     private volatile Predicate<Request> filter = r -> true;
 
@@ -78,6 +81,7 @@ public class FaultProxy extends ManagedServer {
     private final AtomicLong resets = new AtomicLong();
     private final AtomicLong delayed = new AtomicLong();
     private final AtomicLong expiredIterators = new AtomicLong();
+    private final AtomicLong conditionalConflicts = new AtomicLong();
 
     private ServerSocket server;
     private ExecutorService pool;
@@ -128,6 +132,25 @@ public class FaultProxy extends ManagedServer {
         return this;
     }
 
+    /**
+     * S3 only: the share of conditional writes (requests with {@code If-None-Match}) answered 409
+     * ConditionalRequestConflict, as S3 answers a write that races another operation on the key.
+     */
+    public FaultProxy conditionalConflictRate(double r) {
+        conditionalConflictRate = r;
+        return this;
+    }
+
+    /** S3 only: answers every conditional write 501 NotImplemented, as a store without conditional writes may. */
+    public FaultProxy conditionalNotImplemented(boolean on) {
+        conditionalNotImplemented = on;
+        return this;
+    }
+
+    public long conditionalConflicts() {
+        return conditionalConflicts.get();
+    }
+
     /** Spreads {@code total} evenly over throttling, 5xx and resets (the "30% fault rate" of the issues). */
     public FaultProxy mixedFaults(double total) {
         double each = total / 3;
@@ -143,6 +166,8 @@ public class FaultProxy extends ManagedServer {
     /** Stops injecting faults (the proxy keeps forwarding). */
     public FaultProxy heal() {
         throttleRate = serverErrorRate = resetRate = resetAfterUpstreamRate = latencyRate = expiredIteratorRate = 0;
+        conditionalConflictRate = 0;
+        conditionalNotImplemented = false;
         return this;
     }
 
@@ -219,6 +244,9 @@ public class FaultProxy extends ManagedServer {
         if (!filter.test(req)) {
             return null;
         }
+        if (conditionalNotImplemented && service == Service.S3 && req.header("If-None-Match") != null) {
+            return Fault.CONDITIONAL_NOT_IMPLEMENTED;
+        }
         double r;
         synchronized (random) {
             r = random.nextDouble();
@@ -246,6 +274,10 @@ public class FaultProxy extends ManagedServer {
         acc += expiredIteratorRate;
         if (r < acc && service == Service.KINESIS && req.target() != null && req.target().endsWith("GetRecords")) {
             return Fault.EXPIRED_ITERATOR;
+        }
+        acc += conditionalConflictRate;
+        if (r < acc && service == Service.S3 && req.header("If-None-Match") != null) {
+            return Fault.CONDITIONAL_CONFLICT;
         }
         return null;
     }
@@ -284,6 +316,13 @@ public class FaultProxy extends ManagedServer {
                 } else if (fault == Fault.SERVER_ERROR) {
                     serverErrors.incrementAndGet();
                     resp = serverError(req);
+                } else if (fault == Fault.CONDITIONAL_CONFLICT) {
+                    conditionalConflicts.incrementAndGet();
+                    resp = s3Error(409, "Conflict", "ConditionalRequestConflict", "A conflicting conditional "
+                            + "operation is currently in progress against this resource. Try again. (injected)");
+                } else if (fault == Fault.CONDITIONAL_NOT_IMPLEMENTED) {
+                    resp = s3Error(501, "Not Implemented", "NotImplemented", "A header you provided implies "
+                            + "functionality that is not implemented. (injected)");
                 } else if (fault == Fault.EXPIRED_ITERATOR) {
                     expiredIterators.incrementAndGet();
                     resp = awsJson(req, 400, "ExpiredIteratorException",
