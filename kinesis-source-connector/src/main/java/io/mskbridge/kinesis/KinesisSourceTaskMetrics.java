@@ -48,6 +48,8 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
     private final LongSupplier queueRecords;
     private final LongSupplier queueBytes;
     private final LongSupplier clock;
+    /** 1 when the worker runs this task in transactions, 0 when not, -1 unknown ({@link ExactlyOnceDetection}). */
+    private volatile long exactlyOnce = -1;
     static final String JMX_TYPE = "kinesis-source-task-metrics";
 
     private JmxRegistration registration;
@@ -124,6 +126,10 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         reacquisitions.increment();
     }
 
+    void exactlyOnce(long value) {
+        exactlyOnce = value;
+    }
+
     long recordsRead() {
         return records.sum();
     }
@@ -147,6 +153,8 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
                 return queueBytes.getAsLong();
             case "shards":
                 return (long) shards.size();
+            case "exactly-once":
+                return exactlyOnce;
             default:
                 int dot = attribute.lastIndexOf('.');
                 if (dot > 0) {
@@ -212,6 +220,8 @@ final class KinesisSourceTaskMetrics implements DynamicMBean, AutoCloseable {
         attrs.add(attr("queue-records", "Records waiting for poll()"));
         attrs.add(attr("queue-bytes", "Bytes waiting for poll()"));
         attrs.add(attr("shards", "Shards this task has read from"));
+        attrs.add(attr("exactly-once", "1 when the worker runs this task with exactly-once support (records and "
+                + "offsets in Kafka transactions), 0 when at-least-once, -1 when it cannot tell"));
         for (String s : shards.keySet()) {
             attrs.add(attr(s + ".millis-behind-latest", "MillisBehindLatest of the last GetRecords on " + s));
             attrs.add(attr(s + ".records-read", "Records read from " + s));
