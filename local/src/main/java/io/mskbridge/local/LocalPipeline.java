@@ -7,16 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,7 +81,8 @@ public final class LocalPipeline {
     private final KinesisEmulator kinesis = new KinesisEmulator();
     private final DynamoDbLocal dynamo = new DynamoDbLocal();
     private final S3ProxyServer s3 = new S3ProxyServer();
-    private final KafkaBroker kafka = new KafkaBroker();
+    /** Topics are created by the source connectors (topic.creation.*), as on MSK, where brokers do not auto-create. */
+    private final KafkaBroker kafka = new KafkaBroker().withProperty("auto.create.topics.enable", "false");
     private ConnectCluster connect;
 
     LocalPipeline(Options options) {
@@ -144,7 +141,7 @@ public final class LocalPipeline {
             connect.start();
         });
         List<Deployment> deployments = loadDeployments();
-        step("Creating the seeds' streams, table " + TABLE + ", bucket " + BUCKET + " and topics", () -> createResources(deployments));
+        step("Creating the seeds' streams, table " + TABLE + " and bucket " + BUCKET, () -> createResources());
         step("Deploying " + deployments.size() + " connectors from " + options.connectorsDir(), () -> {
             for (Deployment d : deployments) {
                 connect.rest().putConnector(d.name(), d.config());
@@ -233,6 +230,11 @@ public final class LocalPipeline {
                     cfg.put("aws.access.key.id", TestAws.ACCESS_KEY);
                     cfg.put("aws.secret.access.key", TestAws.SECRET_KEY);
                 }
+                if (d.isKinesisSource()) {
+                    // Local only: the latency figures need a record's timestamp to be when Kafka appended it; the
+                    // shipped configs keep the producer's (the Kinesis arrival time), which downstream users expect.
+                    cfg.put("topic.creation.default.message.timestamp.type", "LogAppendTime");
+                }
                 if (d.isS3Sink()) {
                     // Objects close on record-determined boundaries (exactly-once); a demo's last records would
                     // otherwise wait for the hour to end. Small files plus a wall-clock flush show them in seconds.
@@ -248,7 +250,7 @@ public final class LocalPipeline {
         return out;
     }
 
-    private void createResources(List<Deployment> deployments) throws Exception {
+    private void createResources() throws Exception {
         for (String stream : SampleEvents.STREAMS) {
             kinesis.createStream(stream, SampleEvents.SHARDS.get(stream));
         }
@@ -262,16 +264,8 @@ public final class LocalPipeline {
         dynamo.client().updateTimeToLive(b -> b.tableName(TABLE)
                 .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
         s3.client().createBucket(b -> b.bucket(BUCKET));
-        // Topics up front with LogAppendTime, so a record's timestamp is when it reached Kafka (for the latency figures).
-        List<NewTopic> topics = new ArrayList<>();
-        for (String t : Reconciler.sourceTopics(deployments)) {
-            Map<String, String> cfg = new HashMap<>();
-            cfg.put("message.timestamp.type", "LogAppendTime");
-            topics.add(new NewTopic(t, 2, (short) 1).configs(cfg));
-        }
-        try (Admin admin = kafka.admin()) {
-            admin.createTopics(topics).all().get();
-        }
+        // No Kafka topics here: the source connectors create theirs (and the .invalid twins) and the sinks' DLQ
+        // reporters create the DLQ topics, on a broker with auto-creation off, as the shipped configs must on MSK.
     }
 
     private void printEndpoints() {
