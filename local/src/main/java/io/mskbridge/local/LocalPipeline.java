@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -153,13 +157,17 @@ public final class LocalPipeline {
         OUT.printf("Stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         Reconciler reconciler = new Reconciler(kafka, dynamo.client(), s3.client(), deployments);
-        reconciler.start();
         SampleProducer producer = new SampleProducer(kinesis.client(), options.events());
         Thread crasher = options.crashTest() ? crashThread(producer) : null;
         producer.produce(OUT);
         if (crasher != null) {
             crasher.join();
         }
+        // The reconciler reads every topic from the start under a consumer group that commits nothing: a topic
+        // appearing while it runs rebalances the group and makes it read the others again. So it starts once the
+        // sources have created every topic the produced events go to (it loses nothing: it reads from the start).
+        step("Waiting for the source connectors to create their topics", () -> awaitTopics(deployments, producer.events()));
+        reconciler.start();
         OUT.println("Waiting until every event is accounted for (timeout " + options.timeout().toSeconds() + " s)...");
         reconciler.awaitComplete(producer.events(), options.timeout(), OUT);
         reconciler.close();
@@ -266,6 +274,31 @@ public final class LocalPipeline {
         s3.client().createBucket(b -> b.bucket(BUCKET));
         // No Kafka topics here: the source connectors create theirs (and the .invalid twins) and the sinks' DLQ
         // reporters create the DLQ topics, on a broker with auto-creation off, as the shipped configs must on MSK.
+    }
+
+    /** Waits (within the run's timeout) until every topic that {@code events} go to exists. */
+    private void awaitTopics(List<Deployment> deployments, List<SampleEvents.Event> events) throws Exception {
+        Set<String> expected = new TreeSet<>();
+        for (Deployment d : deployments) {
+            for (SampleEvents.Event e : events) {
+                if (d.isKinesisSource() && d.list("kinesis.stream.names").contains(e.stream())) {
+                    String t = Reconciler.topicFor(d, e.stream());
+                    expected.add(Reconciler.routesInvalid(d) && !e.valid() ? t + ".invalid" : t);
+                }
+            }
+        }
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        try (Admin admin = kafka.admin()) {
+            Set<String> missing = new TreeSet<>(expected);
+            while (System.nanoTime() < deadline) {
+                missing.removeAll(admin.listTopics().names().get());
+                if (missing.isEmpty()) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            OUT.print("still missing " + missing + " ... ");
+        }
     }
 
     private void printEndpoints() {
