@@ -279,6 +279,26 @@ class IamPoliciesTest {
         return false;
     }
 
+    @ParameterizedTest
+    @MethodSource("connectorNames")
+    void anEnhancedFanOutSourceMaySubscribeItsOwnConsumerOnly(String connector) throws IOException {
+        Map<String, String> cfg = DeployInputs.connectors().get(connector);
+        if (!service(cfg).equals("kinesis") || !"efo".equalsIgnoreCase(cfg.get("kinesis.consumer.mode"))) {
+            return;
+        }
+        // The consumer the connector registers: kinesis.efo.consumer.name, else the connector's own name.
+        String consumer = cfg.getOrDefault("kinesis.efo.consumer.name", connector);
+        JsonNode policy = policy(connector, vars(connector));
+        String region = "arn:aws:kinesis:us-east-1:123456789012:stream/";
+        for (String stream : list(cfg, "kinesis.stream.names")) {
+            assertAllowed(policy, region + stream, "kinesis:RegisterStreamConsumer");
+            String arn = region + stream + "/consumer/" + consumer + ":1700000000";
+            assertAllowed(policy, arn, "kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard");
+            assertThat(granted(policy, region + stream + "/consumer/someone-else:1700000000"))
+                    .as(connector + " may not read another consumer's subscription").isEmpty();
+        }
+    }
+
     /** Every action some statement of the policy allows on the resource. */
     private static Set<String> granted(JsonNode policy, String arn) {
         Set<String> out = new TreeSet<>();

@@ -85,6 +85,13 @@ public class KinesisSourceTask extends SourceTask {
         List<ShardSpec> specs = ShardSpec.decodeAll(props.get(KinesisSourceConfig.TASK_SHARDS));
         try {
             startReading(connector, taskId, specs, props);
+            ExactlyOnceDetection.Mode eos = ExactlyOnceDetection.detect(context, connector, taskId);
+            metrics.exactlyOnce(eos.metric);
+            if (eos == ExactlyOnceDetection.Mode.UNKNOWN) {
+                log.warn("{}: exactly-once delivery: {}", taskName, eos.description);
+            } else {
+                log.info("{}: exactly-once delivery: {}: {}", taskName, eos, eos.description);
+            }
         } catch (RuntimeException | Error e) {
             // Connect 3.7 calls stop() after a start() that threw, but a host need not: a failed start releases
             // the client, its credentials provider, the threads and the MBean itself (stop() may then run again).

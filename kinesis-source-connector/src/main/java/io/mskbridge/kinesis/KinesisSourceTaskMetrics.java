@@ -69,6 +69,8 @@ final class KinesisSourceTaskMetrics implements AutoCloseable {
     // Enhanced fan-out only (kinesis.consumer.mode=efo).
     private final Counter subscriptions;
     private final Counter subscriptionFailures;
+    /** 1 when the worker runs this task in transactions, 0 when not, -1 unknown ({@link ExactlyOnceDetection}). */
+    private volatile long exactlyOnce = -1;
     private final TaskMetrics.Family<Counter> streamRecords;
     private final TaskMetrics.Family<Counter> streamBytes;
     private final TaskMetrics.Family<Counter> streamReacquisitions;
@@ -106,6 +108,9 @@ final class KinesisSourceTaskMetrics implements AutoCloseable {
                 "Enhanced fan-out: SubscribeToShard calls (one per shard every 5 minutes, more after failures)");
         subscriptionFailures = metrics.counter("SubscriptionFailures", MetricUnit.COUNT, MetricScope.BOTH,
                 "Enhanced fan-out: subscriptions that failed and were made again from the last delivered event");
+        metrics.gauge("ExactlyOnce", MetricUnit.COUNT, MetricScope.BOTH, "1 when the worker runs this task with "
+                + "exactly-once support (records and offsets in Kafka transactions), 0 when at-least-once, -1 when it "
+                + "cannot tell", () -> exactlyOnce);
         metrics.gauge("QueueRecords", MetricUnit.COUNT, MetricScope.JMX, "Records waiting for poll()", queueRecords);
         metrics.gauge("QueueBytes", MetricUnit.BYTES, MetricScope.JMX, "Bytes waiting for poll()", queueBytes);
         metrics.gauge("Shards", MetricUnit.COUNT, MetricScope.JMX, "Shards this task has read from",
@@ -212,6 +217,11 @@ final class KinesisSourceTaskMetrics implements AutoCloseable {
         s.reacquisitions.increment();
         reacquisitions.increment();
         s.stream.reacquisitions().increment();
+    }
+
+    /** What {@link ExactlyOnceDetection} found at task start: 1, 0 or -1 (unknown). */
+    void exactlyOnce(long value) {
+        exactlyOnce = value;
     }
 
     /** Enhanced fan-out: a SubscribeToShard call was made (first, after 5 minutes, or after a failure). */

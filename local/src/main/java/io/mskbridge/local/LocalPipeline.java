@@ -11,12 +11,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,7 +96,8 @@ public final class LocalPipeline {
     private final KinesisEmulator kinesis = new KinesisEmulator();
     private final DynamoDbLocal dynamo = new DynamoDbLocal();
     private final S3ProxyServer s3 = new S3ProxyServer();
-    private final KafkaBroker kafka = new KafkaBroker();
+    /** Topics are created by the source connectors (topic.creation.*), as on MSK, where brokers do not auto-create. */
+    private final KafkaBroker kafka = new KafkaBroker().withProperty("auto.create.topics.enable", "false");
     private ConnectCluster connect;
     /** With --keep-running: the CloudWatch stand-in the connectors publish to, printed once the report is out. */
     private CloudWatchServer cloudWatch;
@@ -157,7 +159,7 @@ public final class LocalPipeline {
             connect.start();
         });
         List<Deployment> deployments = loadDeployments();
-        step("Creating the seeds' streams, table " + TABLE + ", bucket " + BUCKET + " and topics", () -> createResources(deployments));
+        step("Creating the seeds' streams, table " + TABLE + " and bucket " + BUCKET, () -> createResources());
         step("Deploying " + deployments.size() + " connectors from " + options.connectorsDir(), () -> {
             if (options.keepRunning()) {
                 cloudWatch = CloudWatchServer.start();
@@ -172,13 +174,17 @@ public final class LocalPipeline {
         OUT.printf("Stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         Reconciler reconciler = new Reconciler(kafka, dynamo.client(), s3.client(), deployments);
-        reconciler.start();
         SampleProducer producer = new SampleProducer(kinesis.client(), options.events());
         Thread crasher = options.crashTest() ? crashThread(producer) : null;
         producer.produce(OUT);
         if (crasher != null) {
             crasher.join();
         }
+        // The reconciler reads every topic from the start under a consumer group that commits nothing: a topic
+        // appearing while it runs rebalances the group and makes it read the others again. So it starts once the
+        // sources have created every topic the produced events go to (it loses nothing: it reads from the start).
+        step("Waiting for the source connectors to create their topics", () -> awaitTopics(deployments, producer.events()));
+        reconciler.start();
         OUT.println("Waiting until every event is accounted for (timeout " + options.timeout().toSeconds() + " s)...");
         reconciler.awaitComplete(producer.events(), options.timeout(), OUT);
         reconciler.close();
@@ -252,6 +258,11 @@ public final class LocalPipeline {
                 if (d.isKinesisSource() && options.consumerMode() != null) {
                     cfg.put("kinesis.consumer.mode", options.consumerMode());
                 }
+                if (d.isKinesisSource()) {
+                    // Local only: the latency figures need a record's timestamp to be when Kafka appended it; the
+                    // shipped configs keep the producer's (the Kinesis arrival time), which downstream users expect.
+                    cfg.put("topic.creation.default.message.timestamp.type", "LogAppendTime");
+                }
                 if (d.isS3Sink()) {
                     // Objects close on record-determined boundaries (exactly-once); a demo's last records would
                     // otherwise wait for the hour to end. Small files plus a wall-clock flush show them in seconds.
@@ -267,7 +278,7 @@ public final class LocalPipeline {
         return out;
     }
 
-    private void createResources(List<Deployment> deployments) throws Exception {
+    private void createResources() throws Exception {
         for (String stream : SampleEvents.STREAMS) {
             kinesis.createStream(stream, SampleEvents.SHARDS.get(stream));
         }
@@ -281,15 +292,32 @@ public final class LocalPipeline {
         dynamo.client().updateTimeToLive(b -> b.tableName(TABLE)
                 .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
         s3.client().createBucket(b -> b.bucket(BUCKET));
-        // Topics up front with LogAppendTime, so a record's timestamp is when it reached Kafka (for the latency figures).
-        List<NewTopic> topics = new ArrayList<>();
-        for (String t : Reconciler.sourceTopics(deployments)) {
-            Map<String, String> cfg = new HashMap<>();
-            cfg.put("message.timestamp.type", "LogAppendTime");
-            topics.add(new NewTopic(t, 2, (short) 1).configs(cfg));
+        // No Kafka topics here: the source connectors create theirs (and the .invalid twins) and the sinks' DLQ
+        // reporters create the DLQ topics, on a broker with auto-creation off, as the shipped configs must on MSK.
+    }
+
+    /** Waits (within the run's timeout) until every topic that {@code events} go to exists. */
+    private void awaitTopics(List<Deployment> deployments, List<SampleEvents.Event> events) throws Exception {
+        Set<String> expected = new TreeSet<>();
+        for (Deployment d : deployments) {
+            for (SampleEvents.Event e : events) {
+                if (d.isKinesisSource() && d.list("kinesis.stream.names").contains(e.stream())) {
+                    String t = Reconciler.topicFor(d, e.stream());
+                    expected.add(Reconciler.routesInvalid(d) && !e.valid() ? t + ".invalid" : t);
+                }
+            }
         }
+        long deadline = System.nanoTime() + options.timeout().toNanos();
         try (Admin admin = kafka.admin()) {
-            admin.createTopics(topics).all().get();
+            Set<String> missing = new TreeSet<>(expected);
+            while (System.nanoTime() < deadline) {
+                missing.removeAll(admin.listTopics().names().get());
+                if (missing.isEmpty()) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            OUT.print("still missing " + missing + " ... ");
         }
     }
 
