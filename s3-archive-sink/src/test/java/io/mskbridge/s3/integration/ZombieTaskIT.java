@@ -98,6 +98,13 @@ class ZombieTaskIT {
         Thread zt = new Thread(z, "zombie-task");
         Thread st = new Thread(s, "successor-task");
         zt.start();
+        // The successor starts once the zombie has uploaded its first object: which task comes first must not
+        // depend on thread scheduling (on a loaded machine the successor could otherwise do it all alone).
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (z.objectsWrittenSoFar() == 0 && z.failure == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(z.objectsWrittenSoFar()).as("the zombie uploaded an object first").isPositive();
         st.start();
         zt.join(40_000);
         st.join(40_000);
@@ -208,6 +215,15 @@ class ZombieTaskIT {
                 }
             } catch (Throwable t) {
                 failure = t;
+            }
+        }
+
+        /** ObjectsWritten, or 0 while the task has not registered its metrics yet. */
+        long objectsWrittenSoFar() {
+            try {
+                return metric("ObjectsWritten");
+            } catch (Exception e) {
+                return 0;
             }
         }
 
