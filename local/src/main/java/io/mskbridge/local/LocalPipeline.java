@@ -255,13 +255,13 @@ public final class LocalPipeline {
                     cfg.put("aws.access.key.id", TestAws.ACCESS_KEY);
                     cfg.put("aws.secret.access.key", TestAws.SECRET_KEY);
                 }
-                if (d.isKinesisSource() && options.consumerMode() != null) {
-                    cfg.put("kinesis.consumer.mode", options.consumerMode());
-                }
                 if (d.isKinesisSource()) {
                     // Local only: the latency figures need a record's timestamp to be when Kafka appended it; the
                     // shipped configs keep the producer's (the Kinesis arrival time), which downstream users expect.
                     cfg.put("topic.creation.default.message.timestamp.type", "LogAppendTime");
+                    if (options.consumerMode() != null) {
+                        cfg.put("kinesis.consumer.mode", options.consumerMode());
+                    }
                 }
                 if (d.isS3Sink()) {
                     // Objects close on record-determined boundaries (exactly-once); a demo's last records would
