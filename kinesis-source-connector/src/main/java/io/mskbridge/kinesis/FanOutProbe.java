@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -38,8 +39,8 @@ final class FanOutProbe {
      * on one shard, cancelled as soon as the service accepts it. Throws what the service answered (an access
      * denial among them); ResourceInUseException means a task already holds that subscription, which is fine.
      */
-    static void check(KinesisClient kinesis, KinesisAsyncClient async, String stream, String name, Duration timeout)
-            throws Exception {
+    static void check(KinesisClient kinesis, Supplier<KinesisAsyncClient> asyncClient, String stream, String name,
+                      Duration timeout) throws Exception {
         String streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary()
                 .streamARN();
         ConsumerDescription d;
@@ -48,7 +49,11 @@ final class FanOutProbe {
         } catch (ResourceNotFoundException e) {
             return;
         }
-        if (async == null || d.consumerStatus() != ConsumerStatus.ACTIVE) {
+        if (d.consumerStatus() != ConsumerStatus.ACTIVE) {
+            return;
+        }
+        KinesisAsyncClient async = asyncClient.get();
+        if (async == null) {
             return;
         }
         String shardId = kinesis.listShards(b -> b.streamName(stream).maxResults(1)).shards().get(0).shardId();

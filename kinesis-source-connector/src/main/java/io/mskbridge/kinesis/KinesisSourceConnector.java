@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -561,16 +562,28 @@ public class KinesisSourceConnector extends SourceConnector {
         String name = c.efoConsumerName();
         ReachabilityProbe probe = ReachabilityProbe.of("Kinesis", settings, c.validateTimeout())
                 .permissions(FanOutProbe.PERMISSIONS);
-        for (String stream : c.streamNames()) {
-            probe.run("DescribeStreamConsumer and SubscribeToShard (consumer " + name + " of stream " + stream + ")",
-                    KinesisSourceConfig.EFO_CONSUMER_NAME, () -> {
-                        try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
-                            KinesisClient k = factory == null ? clientSupplier.apply(c) : factory.kinesis(1);
-                            KinesisAsyncClient async = asyncClientSupplier != null ? asyncClientSupplier.apply(c)
-                                    : factory == null ? null : FanOutReaders.asyncClient(factory, 1);
-                            FanOutProbe.check(k, async, stream, name, c.validateTimeout());
-                        }
-                    }, null).ifPresent(p -> errors.attach(p.field(), p.message()));
+        // One set of clients for all streams; the async (Netty) client only once a consumer is there to subscribe
+        // with, because closing it waits out Netty's 2 s quiet period.
+        try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
+            KinesisClient k = factory == null ? clientSupplier.apply(c) : factory.kinesis(1);
+            Supplier<KinesisAsyncClient> async = new Supplier<>() {
+                private KinesisAsyncClient client;
+
+                @Override
+                public synchronized KinesisAsyncClient get() {
+                    if (client == null) {
+                        client = asyncClientSupplier != null ? asyncClientSupplier.apply(c)
+                                : factory == null ? null : FanOutReaders.asyncClient(factory, 1);
+                    }
+                    return client;
+                }
+            };
+            for (String stream : c.streamNames()) {
+                probe.run("DescribeStreamConsumer and SubscribeToShard (consumer " + name + " of stream " + stream + ")",
+                        KinesisSourceConfig.EFO_CONSUMER_NAME,
+                        () -> FanOutProbe.check(k, async, stream, name, c.validateTimeout()), null)
+                        .ifPresent(p -> errors.attach(p.field(), p.message()));
+            }
         }
     }
 

@@ -144,8 +144,14 @@ class FanOutModeTest {
                 .hasMessageContaining(KinesisSourceConfig.EFO_CONSUMER_NAME);
     }
 
+    /** How many async clients validate() asked for: each costs Netty's 2 s quiet period when closed. */
+    final AtomicInteger asyncClientsBuilt = new AtomicInteger();
+
     Map<String, List<String>> validate(Map<String, String> p) {
-        return KinesisSourceConnectorTest.errors(new KinesisSourceConnector(c -> kinesis, c -> fanOut).validate(p));
+        return KinesisSourceConnectorTest.errors(new KinesisSourceConnector(c -> kinesis, c -> {
+            asyncClientsBuilt.incrementAndGet();
+            return fanOut;
+        }).validate(p));
     }
 
     void registerActive(String name) {
@@ -161,6 +167,7 @@ class FanOutModeTest {
         // Allowed, consumer not registered yet (start() registers it): nothing to report.
         assertThat(validate(p)).isEmpty();
         assertThat(kinesis.registerCalls.get()).as("validate() registers nothing").isZero();
+        assertThat(asyncClientsBuilt.get()).as("no subscription to try, so no async client to build and close").isZero();
 
         kinesis.consumerFailure = FakeKinesis.accessDenied();
         Map<String, List<String>> e = validate(p);
@@ -173,6 +180,7 @@ class FanOutModeTest {
         registerActive("unit");
         assertThat(validate(p)).isEmpty();
         assertThat(fanOut.positions).hasSize(1);
+        assertThat(asyncClientsBuilt.get()).isEqualTo(1);
         fanOut.subscribeFaults.add(FakeKinesis::accessDenied);
         e = validate(p);
         assertThat(e).containsOnlyKeys("aws.credentials.provider");
