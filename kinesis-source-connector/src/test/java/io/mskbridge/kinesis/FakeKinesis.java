@@ -154,6 +154,22 @@ final class FakeKinesis implements KinesisClient {
         return out;
     }
 
+    /**
+     * The same faults with a successful GetRecords call after each, so they fall among the pages of a stream rather
+     * than in one run that would grow the reader's backoff to its maximum.
+     */
+    static List<Supplier<RuntimeException>> retriableFaultsBetweenPages(int rounds) {
+        List<Supplier<RuntimeException>> out = new ArrayList<>();
+        for (Supplier<RuntimeException> f : retriableFaults(rounds)) {
+            out.add(f);
+            out.add(NO_FAULT);
+        }
+        return out;
+    }
+
+    /** A {@link #faults} entry that lets its call through. */
+    static final Supplier<RuntimeException> NO_FAULT = () -> null;
+
     @Override
     public ListShardsResponse listShards(ListShardsRequest request) {
         // Outside the lock, so a slow call blocks nothing else.
@@ -235,8 +251,9 @@ final class FakeKinesis implements KinesisClient {
         synchronized (this) {
             f = faults.poll();
         }
-        if (f != null) {
-            throw f.get();
+        RuntimeException fault = f == null ? null : f.get();
+        if (fault != null) {
+            throw fault;
         }
         synchronized (this) {
             String[] p = r.shardIterator().split(":");

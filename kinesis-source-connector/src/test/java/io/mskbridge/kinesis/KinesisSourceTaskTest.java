@@ -165,11 +165,12 @@ class KinesisSourceTaskTest {
     @Test
     void throttlingExpiredIteratorsAndServerErrorsNeitherLoseNorDuplicate() throws Exception {
         kinesis.shard("shardId-0", null);
-        kinesis.pageSize = 7;
+        // 20 pages: the 18 faults, each followed by a page, all fall within the stream.
+        kinesis.pageSize = 5;
         for (int i = 0; i < 100; i++) {
             kinesis.put("shardId-0", "k", json(i));
         }
-        kinesis.faults.addAll(FakeKinesis.retriableFaults(6));
+        kinesis.faults.addAll(FakeKinesis.retriableFaultsBetweenPages(6));
         Map<String, String> p = props(STREAM + "/shardId-0//");
         start(p);
         List<SourceRecord> got = pollUntil(100, 60_000);
