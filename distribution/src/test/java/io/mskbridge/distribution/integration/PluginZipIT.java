@@ -80,7 +80,10 @@ class PluginZipIT {
         List<String> declared = declaredPlugins(pluginPath.resolve("mskbridge-" + VERSION + "/lib"));
         assertThat(declared).as("plugins declared in META-INF/services of the pack's jars").isNotEmpty();
 
-        try (ConnectCluster connect = new ConnectCluster(1).withPluginPath(pluginPath)) {
+        // Connect's default discovery mode (the harness loads from manifests only): scan and compare with the
+        // manifests, as a worker configured without plugin.discovery does.
+        try (ConnectCluster connect = new ConnectCluster(1).withPluginPath(pluginPath)
+                .withWorkerProperty("plugin.discovery", "hybrid_warn")) {
             connect.start();
             List<Map<String, String>> plugins = connect.rest().plugins();
             Map<String, String> versions = plugins.stream().filter(p -> p.get("class").startsWith("io.mskbridge."))
