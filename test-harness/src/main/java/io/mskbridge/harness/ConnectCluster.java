@@ -37,9 +37,10 @@ public class ConnectCluster extends ManagedServer {
     private Path workDir;
     private String groupId;
     private int workerSeq;
+    private boolean remoteJmx;
 
-    /** One worker process of the cluster. */
-    public record Worker(int id, int port, ChildProcess process) {
+    /** One worker process of the cluster; {@code jmxPort} is 0 unless {@link #withRemoteJmx()} was asked for. */
+    public record Worker(int id, int port, int jmxPort, ChildProcess process) {
         public String url() {
             return "http://127.0.0.1:" + port;
         }
@@ -98,6 +99,32 @@ public class ConnectCluster extends ManagedServer {
     /** Turns on exactly-once source support on every worker (KIP-618). */
     public ConnectCluster withExactlyOnceSource() {
         return withWorkerProperty("exactly.once.source.support", "enabled");
+    }
+
+    /**
+     * Opens each worker JVM's platform MBean server to remote JMX on a port of its own ({@link Worker#jmxPort()}),
+     * without authentication, on 127.0.0.1 only, so a test can read the task metrics a worker holds.
+     */
+    public ConnectCluster withRemoteJmx() {
+        remoteJmx = true;
+        return this;
+    }
+
+    /**
+     * Makes exactly {@code n} workers live: starts new ones, or stops the newest gracefully. For servers shared by
+     * several test classes (see {@link SharedServers}), each class starts from the worker count it was written for.
+     */
+    public void scaleTo(int n) {
+        requireStarted();
+        workers.removeIf(w -> !w.process().isAlive());
+        while (workers.size() > n) {
+            stopWorker(workers.get(workers.size() - 1));
+        }
+        List<Worker> started = new ArrayList<>();
+        while (workers.size() + started.size() < n) {
+            started.add(launchWorker());
+        }
+        started.forEach(this::awaitWorkerUp);
     }
 
     /** An environment variable for the worker JVMs (e.g. AWS_REGION). */
@@ -221,11 +248,18 @@ public class ConnectCluster extends ManagedServer {
             Path log4j = KafkaBroker.writeLog4j(dir, "WARN");
             List<String> jvm = KafkaBroker.jvmArgs(log4j, "-Xmx1g");
             jvm.addAll(workerJvmArgs);
+            int jmxPort = remoteJmx ? Ports.free() : 0;
+            if (remoteJmx) {
+                jvm.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort,
+                        "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                        "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                        "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
+            }
             ChildProcess proc = ChildProcess.start("connect-worker-" + id,
                     ChildProcess.javaCommand(HarnessEnv.kafkaRuntimeClasspath(), jvm,
                             "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()),
                     dir, workerEnv);
-            Worker w = new Worker(id, port, proc);
+            Worker w = new Worker(id, port, jmxPort, proc);
             workers.add(w);
             return w;
         } catch (IOException e) {

@@ -244,12 +244,7 @@ public class KafkaBroker extends ManagedServer {
     public List<ConsumerRecord<byte[], byte[]>> readAll(Collection<String> topics, int expected, Duration timeout, String isolationLevel) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel))) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (String t : topics) {
-                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> tps.add(new TopicPartition(t, pi.partition())));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            List<TopicPartition> tps = assignFromBeginning(consumer, topics);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
@@ -258,6 +253,38 @@ public class KafkaBroker extends ManagedServer {
             // A short extra read exposes duplicates beyond the expected count.
             ConsumerRecords<byte[], byte[]> extra = consumer.poll(Duration.ofMillis(1500));
             extra.forEach(out::add);
+        }
+        return out;
+    }
+
+    /** Assigns every partition of the topics to the consumer, positioned at the beginning; returns them. */
+    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<byte[], byte[]> consumer, Collection<String> topics) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (String t : topics) {
+            consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> tps.add(new TopicPartition(t, pi.partition())));
+        }
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        return tps;
+    }
+
+    /**
+     * Every record the topics hold now: reads from the beginning up to the end offsets taken at the call (under
+     * {@code read_committed}, the last stable offsets), so it returns as soon as it has them instead of waiting for
+     * a count that is never reached. Use it after the records are known to be there, to see extras too.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readToEnd(Collection<String> topics, String isolationLevel) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel))) {
+            List<TopicPartition> tps = assignFromBeginning(consumer, topics);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topics + " up to " + end + " within 60 s");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
         }
         return out;
     }

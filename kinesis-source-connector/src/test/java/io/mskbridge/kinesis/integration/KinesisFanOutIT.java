@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.KinesisEmulator;
-import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.SharedServers;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
@@ -31,16 +31,14 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 class KinesisFanOutIT {
 
     @RegisterExtension
-    static final KinesisEmulator KINESIS = new KinesisEmulator();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(1).withExactlyOnceSource()
-            .withPluginPath(PluginDirs.ofModule("mskbridge-kinesis"));
+    static final SharedServers SERVERS = KinesisItServers.withWorkers(1);
+    static final KinesisEmulator KINESIS = KinesisItServers.KINESIS;
+    static final ConnectCluster CONNECT = KinesisItServers.CONNECT;
 
     private static List<ConsumerRecord<byte[], byte[]>> settled(String topic, int n) {
         CONNECT.kafka().readAll(List.of(topic), n, Duration.ofSeconds(60), "read_committed");
         sleep(2500);
-        return CONNECT.kafka().readAll(List.of(topic), 10_000, Duration.ofSeconds(3), "read_committed");
+        return CONNECT.kafka().readToEnd(List.of(topic), "read_committed");
     }
 
     private static void sleep(long ms) {

@@ -19,9 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.KinesisEmulator;
-import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.kinesis.PayloadFixtures;
-import io.mskbridge.smt.ValidateFields;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -37,11 +36,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 class KinesisPayloadIT {
 
     @RegisterExtension
-    static final KinesisEmulator KINESIS = new KinesisEmulator();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(1).withExactlyOnceSource()
-            .withPluginPath(PluginDirs.ofModule("mskbridge-kinesis", PluginDirs.jarOf(ValidateFields.class)));
+    static final SharedServers SERVERS = KinesisItServers.withWorkers(1);
+    static final KinesisEmulator KINESIS = KinesisItServers.KINESIS;
+    static final ConnectCluster CONNECT = KinesisItServers.CONNECT;
 
     static final String PAYLOAD_ERROR = "kinesis.payload.error";
     static final String VALIDATION_ERROR = "mskbridge.validation.error";

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.FaultProxy;
 import io.mskbridge.harness.KinesisEmulator;
-import io.mskbridge.harness.PluginDirs;
-import io.mskbridge.harness.Ports;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.Waits;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -39,20 +38,10 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 class KinesisReadLimitsIT {
 
-    private static final int JMX_PORT = Ports.free();
-
     @RegisterExtension
-    static final KinesisEmulator KINESIS = new KinesisEmulator();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(1).withExactlyOnceSource()
-            .withPluginPath(PluginDirs.ofModule("mskbridge-kinesis"))
-            .withWorkerJvmArg("-Dcom.sun.management.jmxremote.port=" + JMX_PORT)
-            .withWorkerJvmArg("-Dcom.sun.management.jmxremote.rmi.port=" + JMX_PORT)
-            .withWorkerJvmArg("-Dcom.sun.management.jmxremote.host=127.0.0.1")
-            .withWorkerJvmArg("-Djava.rmi.server.hostname=127.0.0.1")
-            .withWorkerJvmArg("-Dcom.sun.management.jmxremote.authenticate=false")
-            .withWorkerJvmArg("-Dcom.sun.management.jmxremote.ssl=false");
+    static final SharedServers SERVERS = KinesisItServers.withWorkers(1);
+    static final KinesisEmulator KINESIS = KinesisItServers.KINESIS;
+    static final ConnectCluster CONNECT = KinesisItServers.CONNECT;
 
     private static boolean isCall(FaultProxy.Request r, String operation) {
         return r.target().endsWith("." + operation);
@@ -60,7 +49,10 @@ class KinesisReadLimitsIT {
 
     /** A task metric of the worker JVM. */
     private static long taskMetric(String connector, String attribute) throws IOException {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + JMX_PORT + "/jmxrmi");
+        String workerId = CONNECT.rest().status(connector).path("tasks").get(0).path("worker_id").asText();
+        int jmxPort = CONNECT.workers().stream().filter(w -> workerId.endsWith(":" + w.port())).findFirst()
+                .orElseThrow(() -> new IOException("no live worker " + workerId)).jmxPort();
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
         try (JMXConnector jmx = JMXConnectorFactory.connect(url)) {
             MBeanServerConnection server = jmx.getMBeanServerConnection();
             return (Long) server.getAttribute(new ObjectName("kafka.connect.mskbridge:type=kinesis-source-task-metrics,"
@@ -102,8 +94,7 @@ class KinesisReadLimitsIT {
                     () -> proxy.throttled() + proxy.serverErrors() + proxy.resets() > 30 && proxy.expiredIterators() > 0);
             proxy.heal();
             Thread.sleep(3000);
-            List<ConsumerRecord<byte[], byte[]>> got = CONNECT.kafka().readAll(List.of(stream), 10_000,
-                    Duration.ofSeconds(5), "read_committed");
+            List<ConsumerRecord<byte[], byte[]>> got = CONNECT.kafka().readToEnd(List.of(stream), "read_committed");
             assertExactlyOnceInKeyOrder(got, 400);
 
             long expired = proxy.expiredIterators();

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.KinesisEmulator;
-import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.Waits;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -30,11 +30,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 class KinesisScaleOutIT {
 
     @RegisterExtension
-    static final KinesisEmulator KINESIS = new KinesisEmulator();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(3).withExactlyOnceSource()
-            .withPluginPath(PluginDirs.ofModule("mskbridge-kinesis"));
+    static final SharedServers SERVERS = KinesisItServers.withWorkers(3);
+    static final KinesisEmulator KINESIS = KinesisItServers.KINESIS;
+    static final ConnectCluster CONNECT = KinesisItServers.CONNECT;
 
     @Test
     void tasksMoveWhenAWorkerStopsAndEveryRecordLandsExactlyOnce() {
@@ -79,8 +77,9 @@ class KinesisScaleOutIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<ConsumerRecord<byte[], byte[]>> got = CONNECT.kafka().readAll(List.of(stream), 10_000, Duration.ofSeconds(5), "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> got = CONNECT.kafka().readToEnd(List.of(stream), "read_committed");
         assertExactlyOnceInKeyOrder(got, 700);
         assertThat(KinesisFixtures.countsByHeader(got, "kinesis.shard.id")).hasSize(4);
+        CONNECT.rest().deleteConnector("scale-out");
     }
 }

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.FaultProxy;
 import io.mskbridge.harness.KinesisEmulator;
-import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.SharedServers;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -36,11 +36,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 class KinesisShardLineageIT {
 
     @RegisterExtension
-    static final KinesisEmulator KINESIS = new KinesisEmulator();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(1).withExactlyOnceSource()
-            .withPluginPath(PluginDirs.ofModule("mskbridge-kinesis"));
+    static final SharedServers SERVERS = KinesisItServers.withWorkers(1);
+    static final KinesisEmulator KINESIS = KinesisItServers.KINESIS;
+    static final ConnectCluster CONNECT = KinesisItServers.CONNECT;
 
     static final BigInteger HALF = BigInteger.ONE.shiftLeft(127);
     static final String LOW_KEY = "0";
@@ -54,7 +52,7 @@ class KinesisShardLineageIT {
     private static List<ConsumerRecord<byte[], byte[]>> settled(String topic, int n) {
         readAll(topic, n, Duration.ofSeconds(120));
         sleep(3000);
-        return readAll(topic, 10_000, Duration.ofSeconds(5));
+        return CONNECT.kafka().readToEnd(List.of(topic), "read_committed");
     }
 
     private static void sleep(long ms) {

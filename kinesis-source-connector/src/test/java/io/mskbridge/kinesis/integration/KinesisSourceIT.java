@@ -18,7 +18,7 @@ import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.ConnectRest;
 import io.mskbridge.harness.FaultProxy;
 import io.mskbridge.harness.KinesisEmulator;
-import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.Waits;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -32,11 +32,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 class KinesisSourceIT {
 
     @RegisterExtension
-    static final KinesisEmulator KINESIS = new KinesisEmulator();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(1).withExactlyOnceSource()
-            .withPluginPath(PluginDirs.ofModule("mskbridge-kinesis"));
+    static final SharedServers SERVERS = KinesisItServers.withWorkers(1);
+    static final KinesisEmulator KINESIS = KinesisItServers.KINESIS;
+    static final ConnectCluster CONNECT = KinesisItServers.CONNECT;
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int n, Duration timeout) {
         return CONNECT.kafka().readAll(List.of(topic), n, timeout, "read_committed");
@@ -81,7 +79,7 @@ class KinesisSourceIT {
         List<ConsumerRecord<byte[], byte[]>> got = readAll(stream, 600, Duration.ofSeconds(120));
         // Give duplicates, if any, a chance to show up.
         sleep(3000);
-        got = readAll(stream, 10_000, Duration.ofSeconds(5));
+        got = CONNECT.kafka().readToEnd(List.of(stream), "read_committed");
         assertExactlyOnceInKeyOrder(got, 600);
         assertThat(CONNECT.rest().offsets("eos-restart").toString()).contains("sub_sequence").contains("sequence");
         CONNECT.rest().deleteConnector("eos-restart");
@@ -119,7 +117,7 @@ class KinesisSourceIT {
 
         readAll(stream, 300, Duration.ofSeconds(180));
         sleep(3000);
-        List<ConsumerRecord<byte[], byte[]>> got = readAll(stream, 10_000, Duration.ofSeconds(5));
+        List<ConsumerRecord<byte[], byte[]>> got = CONNECT.kafka().readToEnd(List.of(stream), "read_committed");
         assertExactlyOnceInKeyOrder(got, 300);
         assertThat(KinesisFixtures.countsByHeader(got, "kinesis.shard.id")).hasSize(4);
         CONNECT.rest().deleteConnector("reshard");
@@ -145,7 +143,7 @@ class KinesisSourceIT {
             put(k, stream, 300, 400);
             readAll(stream, 400, Duration.ofSeconds(180));
             sleep(3000);
-            List<ConsumerRecord<byte[], byte[]>> got = readAll(stream, 10_000, Duration.ofSeconds(5));
+            List<ConsumerRecord<byte[], byte[]>> got = CONNECT.kafka().readToEnd(List.of(stream), "read_committed");
             assertThat(proxy.faults()).as("faults injected").isGreaterThan(10);
             assertThat(proxy.expiredIterators()).as("ExpiredIteratorException injected").isPositive();
             assertExactlyOnceInKeyOrder(got, 400);
