@@ -210,8 +210,13 @@ final class Reconciler implements AutoCloseable {
     void awaitComplete(List<SampleEvents.Event> events, Duration timeout, PrintStream out) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            refreshStores();
-            List<String> missing = problems(events, false);
+            if (storeThread == null || !storeThread.isAlive()) {
+                refreshStores();
+            } // else the store thread scans every STORE_POLL_MS already: read what it found
+            List<String> missing;
+            synchronized (this) { // never in the middle of the store thread's scan
+                missing = problems(events, false);
+            }
             out.printf("\r  accounted: kafka %d, dynamodb %d items, s3 %d objects; %s   ", kafkaTotal(),
                     dynamoItems.values().stream().mapToInt(Integer::intValue).sum(),
                     s3Objects.values().stream().mapToInt(Set::size).sum(), missing.isEmpty() ? "all there" : missing.size() + " gaps");
@@ -220,7 +225,7 @@ final class Reconciler implements AutoCloseable {
                 out.println();
                 return;
             }
-            Thread.sleep(3000);
+            Thread.sleep(STORE_POLL_MS);
         }
         out.println();
         out.println("Timed out waiting; reporting what is there.");
