@@ -384,7 +384,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 FORMAT_GROUP, ++o, Width.SHORT, "Scrub invalid Avro names");
         def.define(VALUE_SCHEMA, Type.STRING, null, VALUE_SCHEMA_VALIDATOR, Importance.MEDIUM,
                 "s3.format=avro and parquet only: an Avro record schema (JSON) that schemaless values (maps, "
-                        + "e.g. JsonConverter with schemas.enable=false) are converted to; Struct values keep "
+                        + "e.g. JsonConverter with schemas.enable=false) and values with a MAP schema (a map "
+                        + "schema some converters give JSON objects) are converted to; Struct values keep "
                         + "their own schema. Fields are taken by name. A value is converted only without loss: "
                         + "an integer into long/float/double when exactly representable, an integral number into "
                         + "int/long, a number into a decimal whose scale holds it, a float or double from a "
