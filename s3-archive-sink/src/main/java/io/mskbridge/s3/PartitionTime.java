@@ -34,7 +34,11 @@ final class PartitionTime {
     }
 
     static PartitionTime of(S3ArchiveSinkConfig config) {
-        String f = config.partitionTimeField();
+        return of(config.partitionTimeField());
+    }
+
+    /** The time from the value's field {@code f}, or (null) the record timestamp. */
+    static PartitionTime of(String f) {
         return new PartitionTime(f == null ? null : FieldPath.of(f));
     }
 

@@ -64,6 +64,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String OFFSET_PAD_WIDTH = "s3.object.offset.pad.width";
     public static final String CONDITIONAL_WRITES = "s3.conditional.writes";
     public static final String OBJECT_TAGGING = "s3.object.tagging";
+    public static final String LAYOUT_HISTORY_PREFIX = "s3.layout.history.prefix";
 
     /** S3's limit on an object key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
@@ -227,6 +228,23 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
     };
 
+    private static final ConfigDef.Validator LAYOUT_HISTORY_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String v = (String) value;
+            if (v == null || v.startsWith("/") || v.indexOf('{') >= 0
+                    || v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 512) {
+                throw new ConfigException(name, value, "A key prefix without placeholders, not starting with '/', "
+                        + "at most 512 bytes (e.g. _mskbridge/layouts/), or empty to keep no layout history");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "S3 key prefix without { (at most 512 bytes), or empty for none";
+        }
+    };
+
     private static final ConfigDef.Validator SEPARATOR_VALIDATOR = new ConfigDef.Validator() {
         @Override
         public void ensureValid(String name, Object value) {
@@ -337,6 +355,18 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "CreateMultipartUpload (and validation's probe); the IAM role needs s3:PutObjectTagging. "
                         + "Empty for none.",
                 S3_GROUP, ++o, Width.LONG, "Object tags");
+        def.define(LAYOUT_HISTORY_PREFIX, Type.STRING, "_mskbridge/layouts/", LAYOUT_HISTORY_VALIDATOR, Importance.LOW,
+                "Where the connector records the object key layouts it writes with (" + KEY_TEMPLATE + ", "
+                        + PARTITION_TIME_FIELD + ", " + OFFSET_PAD_WIDTH + ", the format's extension): one small "
+                        + "object, <prefix><connector name>.properties, read at every task start and written when "
+                        + "the layout changed. After a change, a task replaying a partition probes the earlier "
+                        + "layouts (one HeadObject per earlier layout for the first replayed record) for batches "
+                        + "uploaded but not committed before the change, and passes over their records instead of "
+                        + "archiving them a second time under the new names. Needs s3:GetObject and s3:PutObject on "
+                        + "that object. Keep it outside the prefixes that tables read (the default is at the bucket "
+                        + "root, beside the archive's prefixes). Empty disables it: then a layout "
+                        + "change between an upload and its commit archives the replayed batches twice.",
+                S3_GROUP, ++o, Width.MEDIUM, "Layout history prefix");
 
         o = 0;
         def.define(FORMAT, Type.STRING, Format.JSONL.value, ConfigEnums.validator(Format.class),
@@ -579,7 +609,12 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     /** The key template; record values are rendered as path segments (see {@link KeyTemplate#pathSegment}). */
     public KeyTemplate keyTemplate() {
-        return KeyTemplate.parse(getString(KEY_TEMPLATE), List.of(START_OFFSET_VAR))
+        return keyTemplate(getString(KEY_TEMPLATE));
+    }
+
+    /** A key template as this sink renders it (values as path segments, {kafka.start_offset} known). */
+    static KeyTemplate keyTemplate(String template) {
+        return KeyTemplate.parse(template, List.of(START_OFFSET_VAR))
                 .withValueEncoding(KeyTemplate.ValueEncoding.PATH_SEGMENT);
     }
 
@@ -738,6 +773,11 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     }
 
     /** The x-amz-tagging value of s3.object.tagging (URL-encoded), or null for no tags. */
+    /** s3.layout.history.prefix; empty when no layout history is kept. */
+    public String layoutHistoryPrefix() {
+        return getString(LAYOUT_HISTORY_PREFIX);
+    }
+
     public String objectTagging() {
         return ObjectTags.header(ObjectTags.parse(getString(OBJECT_TAGGING)));
     }
