@@ -253,6 +253,9 @@ final class TopicPartitionWriter {
             } catch (RuntimeException e) {
                 continue; // the record has no object under that layout (e.g. no event time there)
             }
+            if (key.getBytes(StandardCharsets.UTF_8).length > S3ArchiveSinkConfig.MAX_KEY_BYTES) {
+                continue; // a record error there too: no object
+            }
             Map<String, String> meta = metadataOf(key);
             Long end = meta == null ? null : parseBatchEnd(meta, r.kafkaOffset());
             if (end != null) {
