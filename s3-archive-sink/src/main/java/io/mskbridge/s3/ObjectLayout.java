@@ -9,7 +9,7 @@ import io.mskbridge.common.KeyTemplate;
 
 /**
  * Where a record's object goes: the settings that make an object key ({@code s3.key.template},
- * {@code s3.partition.time.field}, {@code s3.object.offset.pad.width} and the format's extension), and the
+ * {@code s3.partition.time.field} and {@code .format}, {@code s3.object.offset.pad.width} and the format's extension), and the
  * rendering from them. Two layouts with the same {@link #settings()} name every object alike; a task keeps the
  * layouts its connector used before (see {@link LayoutHistory}) to find the batches they hold.
  */
@@ -20,6 +20,7 @@ final class ObjectLayout {
 
     static final String TEMPLATE = "key.template";
     static final String TIME_FIELD = "partition.time.field";
+    static final String TIME_FORMAT = "partition.time.format";
     static final String PAD_WIDTH = "offset.pad.width";
     static final String EXTENSION = "extension";
 
@@ -32,7 +33,7 @@ final class ObjectLayout {
     private ObjectLayout(Map<String, String> settings) {
         this.settings = settings;
         this.template = S3ArchiveSinkConfig.keyTemplate(settings.get(TEMPLATE));
-        this.time = PartitionTime.of(settings.get(TIME_FIELD));
+        this.time = PartitionTime.of(settings.get(TIME_FIELD), settings.get(TIME_FORMAT));
         this.extension = settings.get(EXTENSION);
         this.padWidth = Integer.parseInt(settings.get(PAD_WIDTH));
     }
@@ -44,6 +45,9 @@ final class ObjectLayout {
         s.put(PAD_WIDTH, Integer.toString(config.offsetPadWidth()));
         if (config.partitionTimeField() != null) {
             s.put(TIME_FIELD, config.partitionTimeField());
+            if (!PartitionTime.AUTO.equals(config.partitionTimeFormat())) {
+                s.put(TIME_FORMAT, config.partitionTimeFormat());
+            }
         }
         return new ObjectLayout(s);
     }
@@ -96,6 +100,7 @@ final class ObjectLayout {
     @Override
     public String toString() {
         return template.template() + extension + (settings.containsKey(TIME_FIELD)
-                ? " (time from " + settings.get(TIME_FIELD) + ")" : "") + ", offsets padded to " + padWidth;
+                ? " (time from " + settings.get(TIME_FIELD) + (settings.containsKey(TIME_FORMAT)
+                ? " as " + settings.get(TIME_FORMAT) : "") + ")" : "") + ", offsets padded to " + padWidth;
     }
 }

@@ -61,6 +61,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String STORE_KAFKA_KEYS = "s3.store.kafka.keys";
     public static final String STORE_KAFKA_HEADERS = "s3.store.kafka.headers";
     public static final String PARTITION_TIME_FIELD = "s3.partition.time.field";
+    public static final String PARTITION_TIME_FORMAT = "s3.partition.time.format";
     public static final String OFFSET_PAD_WIDTH = "s3.object.offset.pad.width";
     public static final String CONDITIONAL_WRITES = "s3.conditional.writes";
     public static final String OBJECT_TAGGING = "s3.object.tagging";
@@ -245,6 +246,23 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
     };
 
+    private static final ConfigDef.Validator TIME_FORMAT_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                PartitionTime.checkFormat((String) value);
+            } catch (RuntimeException e) {
+                throw new ConfigException(name, value, "Not auto, epoch_seconds, epoch_millis, epoch_micros or a "
+                        + "DateTimeFormatter pattern that gives a date (and time): " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "auto, epoch_seconds, epoch_millis, epoch_micros, or a DateTimeFormatter pattern";
+        }
+    };
+
     private static final ConfigDef.Validator SEPARATOR_VALIDATOR = new ConfigDef.Validator() {
         @Override
         public void ensureValid(String name, Object value) {
@@ -306,14 +324,25 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         def.define(PARTITION_TIME_FIELD, Type.STRING, null, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "Event-time partitioning: a field of the record value (a path such as payload.ts) whose time the "
                         + "{time:PATTERN} placeholders of " + KEY_TEMPLATE + " render instead of the record "
-                        + "timestamp. Accepted: ISO-8601 with Z or an offset, ISO-8601 without an offset (read as "
-                        + "UTC), epoch milliseconds (an integer or a string of digits), a Connect Timestamp. A "
+                        + "timestamp. Accepted (" + PARTITION_TIME_FORMAT + "=auto): ISO-8601 with Z or an offset, "
+                        + "ISO-8601 without an offset (read as UTC), epoch milliseconds (an integer or a string of "
+                        + "digits), a Connect Timestamp; other forms with " + PARTITION_TIME_FORMAT + ". A "
                         + "record whose field is missing, null or not a timestamp is a record error naming the "
                         + "field (DLQ). Batches still rotate on the record timestamp (" + ROTATE_INTERVAL_MS
                         + "): a batch with events of several hours writes one object per hour, so late events "
                         + "do not cut batches short and object names stay a pure function of the records. Empty: "
                         + "the record timestamp.",
                 S3_GROUP, ++o, Width.MEDIUM, "Partition time field");
+        def.define(PARTITION_TIME_FORMAT, Type.STRING, PartitionTime.AUTO, TIME_FORMAT_VALIDATOR, Importance.LOW,
+                "How " + PARTITION_TIME_FIELD + " is read. auto: as described there (ISO-8601, epoch "
+                        + "milliseconds, Connect Timestamp). epoch_seconds, epoch_millis, epoch_micros: a number "
+                        + "or a string of one in that unit (seconds may have a fraction, e.g. Python's "
+                        + "time.time(); digits past the millisecond are cut). Anything else is a "
+                        + "java.time.format.DateTimeFormatter pattern for text values, e.g. yyyy/MM/dd HH:mm:ss "
+                        + "or EEE, dd MMM yyyy HH:mm:ss zzz: text without an offset or zone is read as UTC, a date "
+                        + "alone as its midnight UTC. Connect Timestamp values are taken in every format. A value "
+                        + "that does not match is a record error naming the field (DLQ).",
+                S3_GROUP, ++o, Width.MEDIUM, "Partition time format");
         def.define(OFFSET_PAD_WIDTH, Type.INT, START_OFFSET_DIGITS, ConfigDef.Range.between(1, START_OFFSET_DIGITS),
                 Importance.LOW,
                 "Zero-padded width of {" + START_OFFSET_VAR + "} in object names (Confluent's sink uses 10). "
@@ -357,7 +386,7 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 S3_GROUP, ++o, Width.LONG, "Object tags");
         def.define(LAYOUT_HISTORY_PREFIX, Type.STRING, "_mskbridge/layouts/", LAYOUT_HISTORY_VALIDATOR, Importance.LOW,
                 "Where the connector records the object key layouts it writes with (" + KEY_TEMPLATE + ", "
-                        + PARTITION_TIME_FIELD + ", " + OFFSET_PAD_WIDTH + ", the format's extension): one small "
+                        + PARTITION_TIME_FIELD + " and its format, " + OFFSET_PAD_WIDTH + ", the format's extension): one small "
                         + "object, <prefix><connector name>.properties, read at every task start and written when "
                         + "the layout changed. After a change, a task replaying a partition probes the earlier "
                         + "layouts (one HeadObject per earlier layout for the first replayed record) for batches "
@@ -650,6 +679,11 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         return getString(PARTITION_TIME_FIELD);
     }
 
+    /** s3.partition.time.format: a keyword of {@link PartitionTime} or a DateTimeFormatter pattern. */
+    public String partitionTimeFormat() {
+        return getString(PARTITION_TIME_FORMAT);
+    }
+
     public int offsetPadWidth() {
         return getInt(OFFSET_PAD_WIDTH);
     }
@@ -772,12 +806,12 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         return ConfigEnums.parse(ConditionalWrites.class, CONDITIONAL_WRITES, getString(CONDITIONAL_WRITES));
     }
 
-    /** The x-amz-tagging value of s3.object.tagging (URL-encoded), or null for no tags. */
     /** s3.layout.history.prefix; empty when no layout history is kept. */
     public String layoutHistoryPrefix() {
         return getString(LAYOUT_HISTORY_PREFIX);
     }
 
+    /** The x-amz-tagging value of s3.object.tagging (URL-encoded), or null for no tags. */
     public String objectTagging() {
         return ObjectTags.header(ObjectTags.parse(getString(OBJECT_TAGGING)));
     }
