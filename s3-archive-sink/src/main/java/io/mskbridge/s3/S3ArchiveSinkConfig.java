@@ -348,8 +348,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 "Zero-padded width of {" + START_OFFSET_VAR + "} in object names (Confluent's sink uses 10). "
                         + "Offsets with more digits are written in full. The default, " + START_OFFSET_DIGITS
                         + ", holds any offset, so keys sort by offset. Changing it renames every object "
-                        + "written afterwards: a replay across the change writes the replayed batches a second "
-                        + "time under the new names.",
+                        + "written afterwards; a replay across the change finds the batches uploaded under the old "
+                        + "names through " + LAYOUT_HISTORY_PREFIX + ".",
                 S3_GROUP, ++o, Width.SHORT, "Offset pad width");
         def.define(SSE, Type.STRING, Sse.NONE.value, ConfigEnums.validator(Sse.class), Importance.LOW,
                 "Server-side encryption requested for every object: none (bucket default), AES256 (SSE-S3) or "
