@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
+import java.util.Locale;
 
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -27,15 +28,45 @@ import io.mskbridge.common.FieldPath;
  */
 final class PartitionTime {
 
-    private final FieldPath field;
+    /** s3.partition.time.format's keywords; anything else is a DateTimeFormatter pattern. */
+    static final String AUTO = "auto";
+    static final String EPOCH_SECONDS = "epoch_seconds";
+    static final String EPOCH_MILLIS = "epoch_millis";
+    static final String EPOCH_MICROS = "epoch_micros";
 
-    private PartitionTime(FieldPath field) {
+    private final FieldPath field;
+    private final String format;
+    /** The pattern of a format that is not a keyword, else null. */
+    private final DateTimeFormatter pattern;
+
+    private PartitionTime(FieldPath field, String format) {
         this.field = field;
+        this.format = format;
+        this.pattern = isKeyword(format) ? null : DateTimeFormatter.ofPattern(format, Locale.ROOT);
     }
 
     static PartitionTime of(S3ArchiveSinkConfig config) {
-        String f = config.partitionTimeField();
-        return new PartitionTime(f == null ? null : FieldPath.of(f));
+        return of(config.partitionTimeField(), config.partitionTimeFormat());
+    }
+
+    /** The time from the value's field {@code f} read as {@code format}, or (f null) the record timestamp. */
+    static PartitionTime of(String f, String format) {
+        return new PartitionTime(f == null ? null : FieldPath.of(f), format == null ? AUTO : format);
+    }
+
+    static boolean isKeyword(String format) {
+        return AUTO.equals(format) || EPOCH_SECONDS.equals(format) || EPOCH_MILLIS.equals(format)
+                || EPOCH_MICROS.equals(format);
+    }
+
+    /** Throws IllegalArgumentException unless {@code format} is a keyword or a pattern that can give an instant. */
+    static void checkFormat(String format) {
+        if (isKeyword(format)) {
+            return;
+        }
+        DateTimeFormatter f = DateTimeFormatter.ofPattern(format, Locale.ROOT);
+        String sample = f.format(ZonedDateTime.of(2026, 11, 22, 4, 5, 47, 123_000_000, ZoneOffset.UTC));
+        fromPattern(f, sample);
     }
 
     /** Epoch millis for the key's time placeholders; null when the record has no timestamp (record time only). */
@@ -50,7 +81,8 @@ final class PartitionTime {
                     + ": the object key's time cannot be rendered");
         }
         try {
-            return toEpochMillis(v);
+            return pattern != null && v instanceof CharSequence ? fromPattern(pattern, v.toString().trim())
+                    : toEpochMillis(v, format);
         } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
             throw new DataException("Field '" + field + "' (" + S3ArchiveSinkConfig.PARTITION_TIME_FIELD + ") of "
                     + coordinates(r) + " is not a timestamp: " + e.getMessage());
@@ -62,8 +94,26 @@ final class PartitionTime {
     }
 
     static long toEpochMillis(Object v) {
+        return toEpochMillis(v, AUTO);
+    }
+
+    /**
+     * Epoch millis of a field value: a Connect Timestamp in every format; with auto an integer or string of digits
+     * as epoch millis, other text as ISO-8601; with epoch_seconds/_millis/_micros a number or numeric string in that
+     * unit (seconds may have a fraction; digits past the millisecond are cut, as the key renders no finer).
+     */
+    static long toEpochMillis(Object v, String format) {
         if (v instanceof java.util.Date) {
             return ((java.util.Date) v).getTime();
+        }
+        if (!AUTO.equals(format) && isKeyword(format)) {
+            BigDecimal n = number(v, format);
+            BigDecimal ms = EPOCH_SECONDS.equals(format) ? n.movePointRight(3)
+                    : EPOCH_MICROS.equals(format) ? n.movePointLeft(3) : n;
+            if (EPOCH_MILLIS.equals(format) && ms.stripTrailingZeros().scale() > 0) {
+                throw new IllegalArgumentException(abbreviate(v.toString()) + " is not a whole number of " + format);
+            }
+            return ms.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
         }
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
                 || v instanceof BigInteger) {
@@ -78,6 +128,40 @@ final class PartitionTime {
         }
         throw new IllegalArgumentException("expected an ISO-8601 date-time or epoch millis, got a "
                 + v.getClass().getSimpleName() + " (" + abbreviate(String.valueOf(v)) + ")");
+    }
+
+    private static BigDecimal number(Object v, String format) {
+        try {
+            if (v instanceof Number || v instanceof CharSequence) {
+                BigDecimal n = new BigDecimal(v.toString().trim());
+                if (EPOCH_SECONDS.equals(format) || n.stripTrailingZeros().scale() <= 0) {
+                    return n;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("expected " + format + " (a number"
+                + (EPOCH_SECONDS.equals(format) ? ", a fraction allowed" : "") + "), got a "
+                + v.getClass().getSimpleName() + " (" + abbreviate(String.valueOf(v)) + ")");
+    }
+
+    /** Text in a DateTimeFormatter pattern; without an offset or zone in it, read as UTC. */
+    static long fromPattern(DateTimeFormatter pattern, String s) {
+        TemporalAccessor t;
+        try {
+            t = pattern.parseBest(s, ZonedDateTime::from, LocalDateTime::from, java.time.LocalDate::from);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("\"" + abbreviate(s) + "\" does not match the pattern of "
+                    + S3ArchiveSinkConfig.PARTITION_TIME_FORMAT + " (" + e.getMessage() + ")");
+        }
+        if (t instanceof ZonedDateTime) {
+            return ((ZonedDateTime) t).toInstant().toEpochMilli();
+        }
+        if (t instanceof LocalDateTime) {
+            return ((LocalDateTime) t).toInstant(ZoneOffset.UTC).toEpochMilli();
+        }
+        return ((java.time.LocalDate) t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
     /** An ISO-8601 date-time; without an offset it is read as UTC. */

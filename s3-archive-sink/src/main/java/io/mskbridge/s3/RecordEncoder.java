@@ -309,7 +309,8 @@ abstract class RecordEncoder {
             Schema stored;
             org.apache.avro.Schema as;
             Object datum;
-            if (s == null && valueSchema != null) {
+            // A MAP-schema value (a converter's schema for a JSON object) is a map like a schemaless one.
+            if ((s == null || s.type() == Schema.Type.MAP) && valueSchema != null) {
                 datum = valueSchema.convert(record.value());
                 stored = valueSchema.token();
                 as = valueSchema.avro();

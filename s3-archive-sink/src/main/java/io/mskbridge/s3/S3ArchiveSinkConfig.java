@@ -61,9 +61,11 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     public static final String STORE_KAFKA_KEYS = "s3.store.kafka.keys";
     public static final String STORE_KAFKA_HEADERS = "s3.store.kafka.headers";
     public static final String PARTITION_TIME_FIELD = "s3.partition.time.field";
+    public static final String PARTITION_TIME_FORMAT = "s3.partition.time.format";
     public static final String OFFSET_PAD_WIDTH = "s3.object.offset.pad.width";
     public static final String CONDITIONAL_WRITES = "s3.conditional.writes";
     public static final String OBJECT_TAGGING = "s3.object.tagging";
+    public static final String LAYOUT_HISTORY_PREFIX = "s3.layout.history.prefix";
 
     /** S3's limit on an object key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
@@ -227,6 +229,40 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         }
     };
 
+    private static final ConfigDef.Validator LAYOUT_HISTORY_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String v = (String) value;
+            if (v == null || v.startsWith("/") || v.indexOf('{') >= 0
+                    || v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 512) {
+                throw new ConfigException(name, value, "A key prefix without placeholders, not starting with '/', "
+                        + "at most 512 bytes (e.g. _mskbridge/layouts/), or empty to keep no layout history");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "S3 key prefix without { (at most 512 bytes), or empty for none";
+        }
+    };
+
+    private static final ConfigDef.Validator TIME_FORMAT_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                PartitionTime.checkFormat((String) value);
+            } catch (RuntimeException e) {
+                throw new ConfigException(name, value, "Not auto, epoch_seconds, epoch_millis, epoch_micros or a "
+                        + "DateTimeFormatter pattern that gives a date (and time): " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "auto, epoch_seconds, epoch_millis, epoch_micros, or a DateTimeFormatter pattern";
+        }
+    };
+
     private static final ConfigDef.Validator SEPARATOR_VALIDATOR = new ConfigDef.Validator() {
         @Override
         public void ensureValid(String name, Object value) {
@@ -288,21 +324,32 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
         def.define(PARTITION_TIME_FIELD, Type.STRING, null, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "Event-time partitioning: a field of the record value (a path such as payload.ts) whose time the "
                         + "{time:PATTERN} placeholders of " + KEY_TEMPLATE + " render instead of the record "
-                        + "timestamp. Accepted: ISO-8601 with Z or an offset, ISO-8601 without an offset (read as "
-                        + "UTC), epoch milliseconds (an integer or a string of digits), a Connect Timestamp. A "
+                        + "timestamp. Accepted (" + PARTITION_TIME_FORMAT + "=auto): ISO-8601 with Z or an offset, "
+                        + "ISO-8601 without an offset (read as UTC), epoch milliseconds (an integer or a string of "
+                        + "digits), a Connect Timestamp; other forms with " + PARTITION_TIME_FORMAT + ". A "
                         + "record whose field is missing, null or not a timestamp is a record error naming the "
                         + "field (DLQ). Batches still rotate on the record timestamp (" + ROTATE_INTERVAL_MS
                         + "): a batch with events of several hours writes one object per hour, so late events "
                         + "do not cut batches short and object names stay a pure function of the records. Empty: "
                         + "the record timestamp.",
                 S3_GROUP, ++o, Width.MEDIUM, "Partition time field");
+        def.define(PARTITION_TIME_FORMAT, Type.STRING, PartitionTime.AUTO, TIME_FORMAT_VALIDATOR, Importance.LOW,
+                "How " + PARTITION_TIME_FIELD + " is read. auto: as described there (ISO-8601, epoch "
+                        + "milliseconds, Connect Timestamp). epoch_seconds, epoch_millis, epoch_micros: a number "
+                        + "or a string of one in that unit (seconds may have a fraction, e.g. Python's "
+                        + "time.time(); digits past the millisecond are cut). Anything else is a "
+                        + "java.time.format.DateTimeFormatter pattern for text values, e.g. yyyy/MM/dd HH:mm:ss "
+                        + "or EEE, dd MMM yyyy HH:mm:ss zzz: text without an offset or zone is read as UTC, a date "
+                        + "alone as its midnight UTC. Connect Timestamp values are taken in every format. A value "
+                        + "that does not match is a record error naming the field (DLQ).",
+                S3_GROUP, ++o, Width.MEDIUM, "Partition time format");
         def.define(OFFSET_PAD_WIDTH, Type.INT, START_OFFSET_DIGITS, ConfigDef.Range.between(1, START_OFFSET_DIGITS),
                 Importance.LOW,
                 "Zero-padded width of {" + START_OFFSET_VAR + "} in object names (Confluent's sink uses 10). "
                         + "Offsets with more digits are written in full. The default, " + START_OFFSET_DIGITS
                         + ", holds any offset, so keys sort by offset. Changing it renames every object "
-                        + "written afterwards: a replay across the change writes the replayed batches a second "
-                        + "time under the new names.",
+                        + "written afterwards; a replay across the change finds the batches uploaded under the old "
+                        + "names through " + LAYOUT_HISTORY_PREFIX + ".",
                 S3_GROUP, ++o, Width.SHORT, "Offset pad width");
         def.define(SSE, Type.STRING, Sse.NONE.value, ConfigEnums.validator(Sse.class), Importance.LOW,
                 "Server-side encryption requested for every object: none (bucket default), AES256 (SSE-S3) or "
@@ -337,6 +384,18 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                         + "CreateMultipartUpload (and validation's probe); the IAM role needs s3:PutObjectTagging. "
                         + "Empty for none.",
                 S3_GROUP, ++o, Width.LONG, "Object tags");
+        def.define(LAYOUT_HISTORY_PREFIX, Type.STRING, "_mskbridge/layouts/", LAYOUT_HISTORY_VALIDATOR, Importance.LOW,
+                "Where the connector records the object key layouts it writes with (" + KEY_TEMPLATE + ", "
+                        + PARTITION_TIME_FIELD + " and its format, " + OFFSET_PAD_WIDTH + ", the format's extension): one small "
+                        + "object, <prefix><connector name>.properties, read at every task start and written when "
+                        + "the layout changed. After a change, a task replaying a partition probes the earlier "
+                        + "layouts (one HeadObject per earlier layout for the first replayed record) for batches "
+                        + "uploaded but not committed before the change, and passes over their records instead of "
+                        + "archiving them a second time under the new names. Needs s3:GetObject and s3:PutObject on "
+                        + "that object. Keep it outside the prefixes that tables read (the default is at the bucket "
+                        + "root, beside the archive's prefixes). Empty disables it: then a layout "
+                        + "change between an upload and its commit archives the replayed batches twice.",
+                S3_GROUP, ++o, Width.MEDIUM, "Layout history prefix");
 
         o = 0;
         def.define(FORMAT, Type.STRING, Format.JSONL.value, ConfigEnums.validator(Format.class),
@@ -384,7 +443,8 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
                 FORMAT_GROUP, ++o, Width.SHORT, "Scrub invalid Avro names");
         def.define(VALUE_SCHEMA, Type.STRING, null, VALUE_SCHEMA_VALIDATOR, Importance.MEDIUM,
                 "s3.format=avro and parquet only: an Avro record schema (JSON) that schemaless values (maps, "
-                        + "e.g. JsonConverter with schemas.enable=false) are converted to; Struct values keep "
+                        + "e.g. JsonConverter with schemas.enable=false) and values with a MAP schema (a map "
+                        + "schema some converters give JSON objects) are converted to; Struct values keep "
                         + "their own schema. Fields are taken by name. A value is converted only without loss: "
                         + "an integer into long/float/double when exactly representable, an integral number into "
                         + "int/long, a number into a decimal whose scale holds it, a float or double from a "
@@ -578,7 +638,12 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     /** The key template; record values are rendered as path segments (see {@link KeyTemplate#pathSegment}). */
     public KeyTemplate keyTemplate() {
-        return KeyTemplate.parse(getString(KEY_TEMPLATE), List.of(START_OFFSET_VAR))
+        return keyTemplate(getString(KEY_TEMPLATE));
+    }
+
+    /** A key template as this sink renders it (values as path segments, {kafka.start_offset} known). */
+    static KeyTemplate keyTemplate(String template) {
+        return KeyTemplate.parse(template, List.of(START_OFFSET_VAR))
                 .withValueEncoding(KeyTemplate.ValueEncoding.PATH_SEGMENT);
     }
 
@@ -612,6 +677,11 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
     /** s3.partition.time.field, or null for the record timestamp. */
     public String partitionTimeField() {
         return getString(PARTITION_TIME_FIELD);
+    }
+
+    /** s3.partition.time.format: a keyword of {@link PartitionTime} or a DateTimeFormatter pattern. */
+    public String partitionTimeFormat() {
+        return getString(PARTITION_TIME_FORMAT);
     }
 
     public int offsetPadWidth() {
@@ -734,6 +804,11 @@ public final class S3ArchiveSinkConfig extends AbstractConfig {
 
     public ConditionalWrites conditionalWrites() {
         return ConfigEnums.parse(ConditionalWrites.class, CONDITIONAL_WRITES, getString(CONDITIONAL_WRITES));
+    }
+
+    /** s3.layout.history.prefix; empty when no layout history is kept. */
+    public String layoutHistoryPrefix() {
+        return getString(LAYOUT_HISTORY_PREFIX);
     }
 
     /** The x-amz-tagging value of s3.object.tagging (URL-encoded), or null for no tags. */

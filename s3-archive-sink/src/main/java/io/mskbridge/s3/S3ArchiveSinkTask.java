@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -90,8 +91,9 @@ public class S3ArchiveSinkTask extends SinkTask {
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
             reporter = null;
         }
+        List<ObjectLayout> earlier = LayoutHistory.update(config, ObjectLayout.of(config), uploader, connector);
         shared = new WriterResources(config, uploader, budget, metrics, reporter, context, spillDir,
-                System::currentTimeMillis);
+                System::currentTimeMillis, earlier);
         metrics.valueFieldsDropped(shared.encoder::droppedFields);
         log.info("S3 archive sink task {} of {} started: s3://{}/{}{} flush.size={} buffer={} bytes, spill dir {}, "
                 + "conditional writes {}", taskId, connector, config.bucket(), shared.keyTemplate, shared.extension,

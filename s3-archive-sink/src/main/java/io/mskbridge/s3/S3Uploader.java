@@ -193,6 +193,27 @@ final class S3Uploader {
         }
     }
 
+    /** The bytes of a small object, or {@code null} when there is none (404), retried like uploads. */
+    byte[] read(String key) {
+        try {
+            return retry.call("GetObject " + key, () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)))
+                    .asByteArray();
+        } catch (RuntimeException e) {
+            if (isMissing(e) || "NoSuchKey".equals(AwsErrors.errorCode(e))) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Writes a small object unconditionally, with the configured SSE headers and tags, retried like uploads. */
+    void write(String key, String contentType, byte[] content) {
+        retry.call("PutObject " + key, () -> s3.putObject(b -> {
+            b.bucket(bucket).key(key).contentType(contentType);
+            common(b);
+        }, RequestBody.fromBytes(content)));
+    }
+
     /** Writer callback that produces the object's bytes into the given stream. */
     @FunctionalInterface
     interface ContentWriter {

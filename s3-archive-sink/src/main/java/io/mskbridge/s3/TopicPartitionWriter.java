@@ -49,9 +49,6 @@ final class TopicPartitionWriter {
 
     private static final Logger log = LoggerFactory.getLogger(TopicPartitionWriter.class);
 
-    /** Stands for {kafka.start_offset} until the object's first offset is known. */
-    private static final String START_MARKER = "\u0000start\u0000";
-
     private final TopicPartition tp;
     private final WriterResources shared;
     private final S3ArchiveSinkConfig config;
@@ -69,6 +66,13 @@ final class TopicPartitionWriter {
      * are passed over, since the consumer hands them over again from this offset.
      */
     private Long rewindTo;
+    /**
+     * Until this partition's first batch under the current layout opens: the replayed records may belong to
+     * batches that an earlier layout of the connector uploaded but did not commit (see {@link #archivedEarlier}).
+     */
+    private boolean probingPrior;
+    /** The end of a batch already archived under an earlier layout that the records now replayed belong to. */
+    private Long archivedUntil;
 
     TopicPartitionWriter(TopicPartition tp, WriterResources shared) {
         this.tp = tp;
@@ -76,6 +80,7 @@ final class TopicPartitionWriter {
         this.config = shared.config;
         // Only wall-clock rotation cuts batches that a replay cannot reproduce from the records alone.
         this.recovering = config.rotateScheduleInterval().toMillis() > 0;
+        this.probingPrior = !shared.priorLayouts.isEmpty();
     }
 
     /**
@@ -90,6 +95,14 @@ final class TopicPartitionWriter {
         }
         if (sealed != null) {
             throw new RetriableException("Upload of " + tp + " still pending");
+        }
+        if (archivedUntil != null && r.kafkaOffset() >= archivedUntil) {
+            committable = archivedUntil; // past the batch of the earlier layout (its last offsets were not delivered)
+            archivedUntil = null;
+        }
+        if (archivedUntil != null || probingPrior && batch == null && archivedEarlier(r)) {
+            passArchived(r);
+            return;
         }
         if (batch != null && batch.end != null && r.kafkaOffset() >= batch.end) {
             rotate(true); // a re-cut batch ends where it ended before, whatever this record is
@@ -120,7 +133,7 @@ final class TopicPartitionWriter {
                 throw new DataException("Null value (tombstone) in " + coordinates(r) + " and "
                         + S3ArchiveSinkConfig.NULL_VALUES + "=fail");
             }
-            String key = shared.keyTemplate.render(r, v -> START_MARKER, shared.partitionTime.of(r));
+            String key = shared.layout.render(r);
             checkKeyLength(r, key);
             shared.scratch.reset();
             storedSchema = shared.encoder.encode(r, joinableBatchSchema(r), shared.scratch);
@@ -181,6 +194,7 @@ final class TopicPartitionWriter {
             b = null;
         }
         if (b == null) {
+            probingPrior = false; // batches go up in order: no earlier layout's batch starts after this one
             Long end = recovering ? recoveredEnd(key, r.kafkaOffset()) : null;
             b = batch = new Batch(r.kafkaOffset(), timeBucket(r), storedSchema, end, shared.clock.getAsLong());
         }
@@ -225,6 +239,49 @@ final class TopicPartitionWriter {
         return end;
     }
 
+    /**
+     * Whether a batch starting at {@code r} is archived under an earlier layout of the connector: the object its
+     * first record would have had there (one HEAD per earlier layout) records a batch starting at r. Then its end
+     * is kept in archivedUntil and its records are passed over, so a change of s3.key.template (or of the event
+     * time field, pad width or format) between an upload and its commit does not archive the batch twice.
+     */
+    private boolean archivedEarlier(SinkRecord r) {
+        for (ObjectLayout earlier : shared.priorLayouts) {
+            String key;
+            try {
+                key = earlier.objectKey(earlier.render(r), r.kafkaOffset());
+            } catch (RuntimeException e) {
+                continue; // the record has no object under that layout (e.g. no event time there)
+            }
+            if (key.getBytes(StandardCharsets.UTF_8).length > S3ArchiveSinkConfig.MAX_KEY_BYTES) {
+                continue; // a record error there too: no object
+            }
+            Map<String, String> meta = metadataOf(key);
+            Long end = meta == null ? null : parseBatchEnd(meta, r.kafkaOffset());
+            if (end != null) {
+                archivedUntil = end;
+                shared.metrics.objectFound();
+                log.info("{}: the batch [{}, {}) is already archived under the earlier key layout {} (s3://{}/{}): "
+                        + "passing over its records instead of writing them again", tp, r.kafkaOffset(), end,
+                        earlier, config.bucket(), key);
+                return true;
+            }
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("{}: no batch of an earlier key layout starts at offset {}", tp, r.kafkaOffset());
+        }
+        return false;
+    }
+
+    /** A record of a batch archived under an earlier layout: taken as done; the batch end becomes committable. */
+    private void passArchived(SinkRecord r) {
+        lastSeen = r.kafkaOffset();
+        if (r.kafkaOffset() + 1 >= archivedUntil) {
+            committable = archivedUntil;
+            archivedUntil = null;
+        }
+    }
+
     /** The user metadata of an archived object, or null when there is none; failures as the task must see them. */
     private Map<String, String> metadataOf(String objectKey) {
         try {
@@ -237,7 +294,8 @@ final class TopicPartitionWriter {
             }
             throw new ConnectException("Cannot read s3://" + config.bucket() + "/" + objectKey + " to recover the "
                     + "batch boundaries of " + tp + ": " + AwsErrors.describe(e) + ". With "
-                    + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " set or conditional writes on, the "
+                    + S3ArchiveSinkConfig.ROTATE_SCHEDULE_INTERVAL_MS + " set, conditional writes on or an earlier "
+                    + "key layout recorded (" + S3ArchiveSinkConfig.LAYOUT_HISTORY_PREFIX + "), the "
                     + "connector's IAM role needs s3:GetObject on the archived objects and s3:ListBucket on the "
                     + "bucket.", e);
         }
@@ -475,7 +533,7 @@ final class TopicPartitionWriter {
     }
 
     private String objectKey(String renderedKey, long firstOffset) {
-        return renderedKey.replace(START_MARKER, pad(firstOffset, config.offsetPadWidth())) + shared.extension;
+        return shared.layout.objectKey(renderedKey, firstOffset);
     }
 
     static String pad(long offset) {

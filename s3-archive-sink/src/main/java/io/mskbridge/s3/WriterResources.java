@@ -1,6 +1,7 @@
 package io.mskbridge.s3;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -18,9 +19,14 @@ final class WriterResources {
     static final int SCRATCH_KEEP = 64 * 1024;
 
     final S3ArchiveSinkConfig config;
+    /** Where records' objects go: the key template, event time, pad width and extension. */
+    final ObjectLayout layout;
     final KeyTemplate keyTemplate;
-    /** The time {time:PATTERN} renders: the record timestamp or s3.partition.time.field. */
-    final PartitionTime partitionTime;
+    /**
+     * The layouts the connector wrote with before this one, newest first (see {@link LayoutHistory}): a partition's
+     * writer probes them for batches uploaded but not committed before the layout changed.
+     */
+    final List<ObjectLayout> priorLayouts;
     final RecordEncoder encoder;
     final String extension;
     final S3Uploader uploader;
@@ -38,11 +44,18 @@ final class WriterResources {
 
     WriterResources(S3ArchiveSinkConfig config, S3Uploader uploader, MemoryBudget budget, S3ArchiveSinkTaskMetrics metrics,
                     ErrantRecordReporter reporter, SinkTaskContext context, Path spillDir, LongSupplier clock) {
+        this(config, uploader, budget, metrics, reporter, context, spillDir, clock, List.of());
+    }
+
+    WriterResources(S3ArchiveSinkConfig config, S3Uploader uploader, MemoryBudget budget, S3ArchiveSinkTaskMetrics metrics,
+                    ErrantRecordReporter reporter, SinkTaskContext context, Path spillDir, LongSupplier clock,
+                    List<ObjectLayout> priorLayouts) {
         this.config = config;
-        this.keyTemplate = config.keyTemplate();
-        this.partitionTime = PartitionTime.of(config);
+        this.layout = ObjectLayout.of(config);
+        this.keyTemplate = layout.template;
+        this.priorLayouts = List.copyOf(priorLayouts);
         this.encoder = RecordEncoder.create(config);
-        this.extension = config.extension();
+        this.extension = layout.extension;
         this.uploader = uploader;
         this.budget = budget;
         this.metrics = metrics;

@@ -199,6 +199,33 @@ class S3ArchiveFormatsTest {
         assertThat(keys("fmt-avro-value-schema")).hasSize(3);
     }
 
+    @Test
+    void mapSchemaValuesAreConvertedToTheValueSchemaLikeSchemalessMaps() throws Exception {
+        String schema = "{\"type\":\"record\",\"name\":\"Event\",\"fields\":["
+                + "{\"name\":\"id\",\"type\":[\"null\",\"string\"],\"default\":null},"
+                + "{\"name\":\"n\",\"type\":[\"null\",\"long\"],\"default\":null}]}";
+        // What e.g. JsonConverter (schemas.enable=true) hands over for a {"type":"map"} schema.
+        Schema strings = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build();
+        Schema longs = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT64_SCHEMA).build();
+        for (String format : List.of("avro", "parquet")) {
+            String bucket = "fmt-map-" + format;
+            Map<String, String> p = props(bucket, format);
+            p.put("s3.value.schema", schema);
+            p.put("flush.size", "3");
+            Map<String, Object> a = new HashMap<>();
+            a.put("id", "a");
+            a.put("extra", "dropped");
+            Map<String, Object> b = new HashMap<>();
+            b.put("n", 7L);
+            run(p, List.of(rec("t", 0, 0, T0, a, strings), rec("t", 0, 1, T0, Map.of("id", "c"), strings),
+                    rec("t", 0, 2, T0, b, longs)));
+            List<GenericRecord> r = read(bucket, "t+0+" + TopicPartitionWriter.pad(0) + "." + format);
+            assertThat(r).as(format).extracting(g -> g.get("id") + "/" + g.get("n"))
+                    .containsExactly("a/null", "c/null", "null/7");
+            assertThat(keys(bucket)).as(format).hasSize(1);
+        }
+    }
+
     // ---- item 8: Kafka envelope
 
     private static SinkRecord withHeaders(long offset, Object value, Schema schema) {

@@ -139,6 +139,67 @@ class S3ArchiveSinkTaskTest {
         assertThat(objects.values()).allSatisfy(l -> assertThat(l).hasSize(6));
     }
 
+    /**
+     * A crash after uploads and before their commit, then a restart with another s3.key.template (and flush.size):
+     * the replay finds the uploaded batches under the earlier template instead of archiving them again under the
+     * new one; a second crash under the new template finds both layouts' batches. Every record lands once.
+     */
+    @Test
+    void aKeyTemplateChangeBetweenUploadAndCommitArchivesEveryRecordOnce() throws Exception {
+        String bucket = bucket("layout-change");
+        Map<String, String> v1 = TaskDriver.props(S3.endpoint(), bucket);
+        v1.put("flush.size", "10");
+        v1.put("s3.key.template", "v1/{event_type}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        Map<String, String> v2 = new HashMap<>(v1);
+        v2.put("flush.size", "7");
+        v2.put("s3.key.template", "v2/{time:yyyy/MM/dd}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        List<TopicPartition> tps = List.of(new TopicPartition("events", 0), new TopicPartition("events", 1));
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        // v1: 0-12 committed up to 10, then batches [10, 20) and [20, 30) uploaded, never committed
+        try (TaskDriver d = new TaskDriver(v1, tps)) {
+            d.put(records(tps, 0, 12));
+            committed.putAll(d.commit(tps));
+            d.put(records(tps, 12, 35));
+        }
+        assertThat(committed).containsValues(10L, 10L);
+        // v2, first life: replays from 10, uploads up to 44, crashes before committing
+        try (TaskDriver d = new TaskDriver(v2, tps)) {
+            d.put(records(tps, 10, 45));
+        }
+        // v2, second life: replays from 10 again and runs to the end
+        try (TaskDriver d = new TaskDriver(v2, tps)) {
+            d.put(records(tps, 10, 60));
+            committed.putAll(d.commit(tps));
+            assertThat(d.task.metrics().getObjectsFound()).as("found, not rewritten")
+                    .isPositive();
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (Map.Entry<String, List<JsonNode>> e : readJsonl(S3.client(), bucket).entrySet()) {
+            for (JsonNode n : e.getValue()) {
+                seen.merge(n.path("id").asText(), 1, Integer::sum);
+                long offset = Long.parseLong(n.path("id").asText().replaceAll(".*-", ""));
+                assertThat(e.getKey()).as("offset %d", offset).startsWith(offset < 30 ? "v1/" : "v2/");
+            }
+        }
+        assertThat(seen.size()).as("distinct records archived").isEqualTo(2 * 58);
+        assertThat(seen.values()).as("copies per record").containsOnly(1);
+        assertThat(committed).as("v2 cut from 30 on").containsValues(58L, 58L);
+        String history = TaskDriver.get(S3.client(), bucket, TaskDriver.LAYOUT_HISTORY + "test.properties")
+                .asUtf8String();
+        assertThat(history.indexOf("layout.0.key.template=v2/")).as(history).isPositive();
+        assertThat(history.indexOf("layout.1.key.template=v1/")).as(history).isPositive();
+    }
+
+    private static List<SinkRecord> records(List<TopicPartition> tps, long from, long to) {
+        List<SinkRecord> out = new ArrayList<>();
+        for (TopicPartition tp : tps) {
+            for (long o = from; o < to; o++) {
+                out.add(rec(tp.topic(), tp.partition(), o, T0 + o * 1000L, event(tp.partition(), o), null));
+            }
+        }
+        return out;
+    }
+
     /** Conditional writes find the objects of replayed batches there; without them replays rewrite the same bytes. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"required", "disabled"})

@@ -149,9 +149,17 @@ public final class TaskDriver implements AutoCloseable {
         task.stop();
     }
 
+    /** Where the task records its key layouts (s3.layout.history.prefix's default): not an archived object. */
+    public static final String LAYOUT_HISTORY = "_mskbridge/layouts/";
+
+    /** The archived objects of the bucket (the layout history left out). */
     static List<S3Object> list(S3Client s3, String bucket) {
         List<S3Object> out = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach(out::add);
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+            if (!o.key().startsWith(LAYOUT_HISTORY)) {
+                out.add(o);
+            }
+        }
         return out;
     }
 

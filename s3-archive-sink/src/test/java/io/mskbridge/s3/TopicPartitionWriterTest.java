@@ -82,12 +82,17 @@ class TopicPartitionWriterTest {
 
     /** A writer of {@link #TP} as a task would make it; a second call stands for the partition's next owner. */
     private TopicPartitionWriter writer(Map<String, String> props, ErrantRecordReporter reporter) {
+        return writer(props, reporter, List.of());
+    }
+
+    private TopicPartitionWriter writer(Map<String, String> props, ErrantRecordReporter reporter,
+                                        List<ObjectLayout> earlier) {
         S3ArchiveSinkConfig config = new S3ArchiveSinkConfig(props);
         AwsClientFactory c = new AwsClientFactory(AwsSettings.from(config));
         clients.add(c);
         S3ArchiveSinkTaskMetrics metrics = new S3ArchiveSinkTaskMetrics();
         resources = new WriterResources(config, S3Uploader.create(config, c, metrics), new MemoryBudget(8 << 20),
-                metrics, reporter, TaskDriver.context(props, List.of(TP), seeks), spillDir, clock::get);
+                metrics, reporter, TaskDriver.context(props, List.of(TP), seeks), spillDir, clock::get, earlier);
         return new TopicPartitionWriter(TP, resources);
     }
 
@@ -222,6 +227,51 @@ class TopicPartitionWriterTest {
         w.rotateOnSchedule(T0 + 450, true);
         assertThat(w.committableOffset()).isEqualTo(7L);
         assertThat(w.openObjects()).isZero();
+    }
+
+    @Test
+    void aReplayPassesOverBatchesAnEarlierKeyLayoutUploadedAndCommitsTheirEnds() throws Exception {
+        Map<String, String> old = props("w-layout");
+        old.put("flush.size", "10");
+        old.put("s3.key.template", "old/{event_type}/{kafka.topic}-{kafka.partition}-{kafka.start_offset}");
+        SinkRecord tombstone = rec(TP.topic(), TP.partition(), 10, T0 + 10, null, null);
+        TopicPartitionWriter first = writer(old);
+        ObjectLayout earlier = resources.layout;
+        write(first, 0, 10);
+        first.write(tombstone); // skipped: the next batch starts at 11
+        write(first, 11, 25); // [0, 10) and [11, 21) uploaded, [21, 25) open: then a crash, nothing committed
+
+        Map<String, String> now = new java.util.HashMap<>(old);
+        now.put("flush.size", "4");
+        now.put("s3.compression", "none");
+        now.put("s3.key.template", "new/{kafka.topic}/{kafka.partition}/{kafka.start_offset}");
+        TopicPartitionWriter w = writer(now, null, List.of(earlier));
+        write(w, 0, 9);
+        assertThat(w.committableOffset()).as("inside a batch of the earlier layout").isNull();
+        w.write(record(9));
+        assertThat(w.committableOffset()).isEqualTo(10L);
+        w.write(tombstone);
+        assertThat(w.committableOffset()).as("the tombstone starts no batch; probing goes on").isEqualTo(11L);
+        write(w, 11, 20);
+        assertThat(w.committableOffset()).isEqualTo(11L);
+        write(w, 20, 23);
+        assertThat(w.committableOffset()).as("[21, 23) is open under the new layout").isEqualTo(21L);
+        w.write(record(23));
+        w.write(record(24));
+        assertThat(w.committableOffset()).isEqualTo(25L);
+        assertThat(resources.metrics.getObjectsFound()).isEqualTo(2);
+        List<String> keys = new ArrayList<>();
+        TaskDriver.list(S3.client(), "w-layout").forEach(o -> keys.add(o.key()));
+        assertThat(keys).filteredOn(k -> k.startsWith("new/"))
+                .containsExactly("new/t/0/" + TopicPartitionWriter.pad(21) + ".jsonl");
+        assertThat(new String(bytes("w-layout", "new/t/0/" + TopicPartitionWriter.pad(21) + ".jsonl"),
+                StandardCharsets.UTF_8).split("\n")).hasSize(4);
+
+        // The next owner, replaying from 25, finds no batch of the earlier layout there and writes under the new one.
+        TopicPartitionWriter next = writer(now, null, List.of(earlier));
+        write(next, 25, 29);
+        assertThat(next.committableOffset()).isEqualTo(29L);
+        assertThat(resources.metrics.getObjectsFound()).isZero();
     }
 
     @Test

@@ -34,6 +34,7 @@ import io.mskbridge.harness.S3ProxyServer;
 import io.mskbridge.harness.TestAws;
 import io.mskbridge.harness.Waits;
 import io.mskbridge.s3.S3ArchiveSinkParquetTest;
+import io.mskbridge.s3.TaskDriver;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -303,6 +304,89 @@ class S3ArchiveSinkIT {
         assertThat(S3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     }
 
+    /**
+     * Batches uploaded but not committed, then a restart with another s3.key.template (and flush.size): the
+     * restarted task finds them under the earlier template (the layout history) instead of archiving them again.
+     * The crash state is made deterministic with Connect's offsets API (KIP-875): the connector archives and commits
+     * everything, is stopped, and its committed offsets are set back to a batch boundary, which is exactly what a
+     * worker killed after three uploads and before their commit leaves (a SIGKILL cannot hit that window reliably
+     * while the harness workers commit every second).
+     */
+    @Test
+    void aKeyTemplateChangeAfterUploadsNotCommittedArchivesEveryRecordOnce() throws Exception {
+        long t0 = System.nanoTime();
+        String bucket = "layout-it";
+        String topic = "layout";
+        String name = "s3-layout";
+        S3.client().createBucket(b -> b.bucket(bucket));
+        CONNECT.kafka().createTopic(topic, 2);
+        Map<String, String> c = config(bucket, topic);
+        c.put("tasks.max", "1");
+        c.put("flush.size", "20");
+        c.put("s3.key.template", "v1/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        CONNECT.rest().putConnector(name, c);
+        CONNECT.rest().awaitRunning(name, 1, Duration.ofSeconds(60));
+        produce(topic, 0, 100);
+        Waits.until("v1 commits 100 per partition", Duration.ofSeconds(60), () -> committed(name).equals(List.of(100L, 100L)));
+        assertThat(listAll(bucket)).hasSize(10);
+
+        CONNECT.rest().call("PUT", "/connectors/" + name + "/stop", null).requireSuccess("stop");
+        Waits.until("stopped", Duration.ofSeconds(30),
+                () -> "STOPPED".equals(CONNECT.rest().status(name).path("connector").path("state").asText()));
+        String rewind = "{\"offsets\":[" + rewind(topic, 0, 40) + "," + rewind(topic, 1, 40) + "]}";
+        // The consumer group must be empty: retried until the stopped task's consumer has left it.
+        Waits.until("offsets set back to 40", Duration.ofSeconds(30),
+                () -> CONNECT.rest().call("PATCH", "/connectors/" + name + "/offsets", rewind).status() / 100 == 2);
+
+        c.put("s3.key.template", "v2/{kafka.partition}/{kafka.topic}+{kafka.partition}+{kafka.start_offset}");
+        c.put("flush.size", "15");
+        CONNECT.rest().putConnector(name, c);
+        CONNECT.rest().call("PUT", "/connectors/" + name + "/resume", null).requireSuccess("resume");
+        CONNECT.rest().awaitRunning(name, 1, Duration.ofSeconds(60));
+        produce(topic, 100, 130);
+        Waits.until("v2 commits 130 per partition", Duration.ofSeconds(60), () -> committed(name).equals(List.of(130L, 130L)));
+
+        Map<String, Integer> copies = new HashMap<>();
+        for (S3Object o : listAll(bucket)) {
+            String text = gunzip(S3.client().getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray());
+            for (String l : text.split("\n")) {
+                String id = JSON.readTree(l).path("id").asText();
+                long offset = Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
+                assertThat(o.key()).as(id).startsWith(offset < 100 ? "v1/" : "v2/");
+                copies.merge(id, 1, Integer::sum);
+            }
+        }
+        assertThat(copies).as("distinct records archived").hasSize(2 * 130);
+        assertThat(copies.values()).as("copies per record").containsOnly(1);
+        assertThat(listAll(bucket)).as("10 v1 objects, 2 x 2 v2 objects").hasSize(14);
+        CONNECT.rest().deleteConnector(name);
+        System.out.printf("key template change after uncommitted uploads: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void produce(String topic, long from, long to) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = CONNECT.kafka().producer(Map.of())) {
+            for (int p = 0; p < 2; p++) {
+                for (long i = from; i < to; i++) {
+                    producer.send(new ProducerRecord<>(topic, p, null, JSON.writeValueAsBytes(event(p, i))));
+                }
+            }
+        }
+    }
+
+    /** The committed offsets of the connector's partitions 0 and 1 (-1 when none yet). */
+    private static List<Long> committed(String connector) {
+        long[] out = {-1, -1};
+        for (JsonNode o : CONNECT.rest().offsets(connector).path("offsets")) {
+            out[o.path("partition").path("kafka_partition").asInt()] = o.path("offset").path("kafka_offset").asLong();
+        }
+        return List.of(out[0], out[1]);
+    }
+
+    private static String rewind(String topic, int partition, long offset) {
+        return "{\"partition\":{\"kafka_topic\":\"" + topic + "\",\"kafka_partition\":" + partition
+                + "},\"offset\":{\"kafka_offset\":" + offset + "}}";
+    }
+
     @Test
     void thousandPartitionsInOneTaskUnder512MiBHeap() throws Exception {
         String bucket = "many-it";
@@ -344,7 +428,11 @@ class S3ArchiveSinkIT {
 
     private static List<S3Object> listAll(String bucket) {
         List<S3Object> out = new java.util.ArrayList<>();
-        S3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach(out::add);
+        for (S3Object o : S3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+            if (!o.key().startsWith(TaskDriver.LAYOUT_HISTORY)) { // the sink's key layout history
+                out.add(o);
+            }
+        }
         return out;
     }
 
