@@ -21,7 +21,7 @@ import io.mskbridge.harness.CloudWatchServer.Datum;
 import io.mskbridge.harness.CloudWatchServer.Mode;
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.DynamoDbLocal;
-import io.mskbridge.harness.PluginDirs;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.TestAws;
 import io.mskbridge.harness.Waits;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -44,11 +44,9 @@ class CloudWatchMetricsIT {
     private static final String TABLE = "cw-items";
 
     @RegisterExtension
-    static final DynamoDbLocal DYNAMO = new DynamoDbLocal();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(1)
-            .withPluginPath(PluginDirs.ofModule("mskbridge-dynamodb"));
+    static final SharedServers SERVERS = DynamoDbItServers.shared();
+    static final DynamoDbLocal DYNAMO = DynamoDbItServers.DYNAMO;
+    static final ConnectCluster CONNECT = DynamoDbItServers.CONNECT;
 
     private static CloudWatchServer cloudWatch;
     private static long started;

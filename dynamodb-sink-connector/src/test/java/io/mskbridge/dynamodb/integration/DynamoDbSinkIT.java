@@ -29,8 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.ConnectRest;
 import io.mskbridge.harness.DynamoDbLocal;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.FaultProxy;
-import io.mskbridge.harness.PluginDirs;
 import io.mskbridge.harness.TestAws;
 import io.mskbridge.harness.Waits;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -59,11 +59,9 @@ class DynamoDbSinkIT {
     private static final long BASE_TS = 1_700_000_000_000L;
 
     @RegisterExtension
-    static final DynamoDbLocal DYNAMO = new DynamoDbLocal();
-
-    @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(1)
-            .withPluginPath(PluginDirs.ofModule("mskbridge-dynamodb"));
+    static final SharedServers SERVERS = DynamoDbItServers.shared();
+    static final DynamoDbLocal DYNAMO = DynamoDbItServers.DYNAMO;
+    static final ConnectCluster CONNECT = DynamoDbItServers.CONNECT;
 
     private static FaultProxy proxy;
 

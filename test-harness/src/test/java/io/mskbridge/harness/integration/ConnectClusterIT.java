@@ -12,10 +12,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.mskbridge.harness.ConnectCluster;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.HarnessEnv;
 
 /**
@@ -23,10 +25,14 @@ import io.mskbridge.harness.HarnessEnv;
  * source support: a source connector's records land exactly once for a read_committed consumer, and its task
  * survives a SIGKILL of one worker.
  */
+@Order(1)
 class ConnectClusterIT {
 
     @RegisterExtension
-    static final ConnectCluster CONNECT = new ConnectCluster(2).withExactlyOnceSource();
+    static final SharedServers SERVERS = HarnessItServers.kafka();
+
+    @RegisterExtension
+    static final ConnectCluster CONNECT = new ConnectCluster(HarnessItServers.KAFKA, 2).withExactlyOnceSource();
 
     @Test
     void distributedWorkersRunAnExactlyOnceSourceConnector() throws Exception {

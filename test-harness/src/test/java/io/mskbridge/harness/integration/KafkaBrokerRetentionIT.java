@@ -16,10 +16,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.mskbridge.harness.KafkaBroker;
+import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.Waits;
 
 /**
@@ -28,6 +30,7 @@ import io.mskbridge.harness.Waits;
  * tests stalled at random. The retention check runs every 500 ms here; a control topic with Kafka's default 7-day
  * retention set explicitly shows the check really ran and would have deleted such records.
  */
+@Order(Integer.MAX_VALUE) // last: the shared broker's first retention check comes 30 s after its start
 class KafkaBrokerRetentionIT {
 
     /** 2023-11-14: older than Kafka's default 7-day retention, as the sink ITs' records are. */
@@ -35,7 +38,8 @@ class KafkaBrokerRetentionIT {
     private static final int RECORDS = 50;
 
     @RegisterExtension
-    static final KafkaBroker KAFKA = new KafkaBroker().withProperty("log.retention.check.interval.ms", "500");
+    static final SharedServers SERVERS = HarnessItServers.kafka();
+    static final KafkaBroker KAFKA = HarnessItServers.KAFKA;
 
     @Test
     void recordsWithOldTimestampsOutliveRetentionChecks() throws Exception {
