@@ -135,6 +135,32 @@ class FanOutModeTest {
     }
 
     @Test
+    void switchingFromEfoBackToPollingResumesFromTheStoredOffsetsWithNoGapAndNoDuplicate() throws Exception {
+        kinesis.shard("shardId-0", null);
+        for (int i = 0; i < 40; i++) {
+            kinesis.put("shardId-0", "k", json(i));
+        }
+        Map<String, String> polling = KinesisSourceTaskTest.props(STREAM + "/shardId-0//");
+        Map<String, String> efo = new HashMap<>(polling);
+        efo.put(KinesisSourceConfig.CONSUMER_MODE, "efo");
+        startTask(efo);
+        List<SourceRecord> first = pollUntil(40);
+        // Connect committed up to record 25 when the connector was switched back.
+        SourceRecord last = first.get(25);
+        committed.put(new HashMap<>(last.sourcePartition()), new HashMap<>(last.sourceOffset()));
+        task.stop();
+
+        task = new KinesisSourceTask(c -> kinesis);
+        task.initialize(new MapTaskContext(polling, committed));
+        task.start(polling);
+        List<SourceRecord> rest = pollUntil(14);
+        Thread.sleep(300);
+        assertThat(task.poll()).isNull();
+        assertThat(rest).extracting(KinesisSourceTaskTest::id).containsExactlyElementsOf(KinesisSourceTaskTest.ids(26, 40));
+        assertThat(rest.get(0).sourceOffset()).isEqualTo(first.get(26).sourceOffset());
+    }
+
+    @Test
     void aConsumerThatNeverBecomesActiveFailsWithTheNameAndTheKey() {
         kinesis.shard("shardId-0", null);
         kinesis.describesUntilActive = 1_000;
