@@ -1,13 +1,17 @@
 package io.mskbridge.harness;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,7 +89,7 @@ public class H2FaultProxy extends ManagedServer {
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
 
     /** The SubscribeToShard streams open now; event loop only. */
-    private final java.util.Set<Back> open = new java.util.LinkedHashSet<>();
+    private final Set<Back> open = new LinkedHashSet<>();
     private EventLoopGroup group;
     private Channel server;
 
@@ -176,7 +180,7 @@ public class H2FaultProxy extends ManagedServer {
 
     public URI endpoint() {
         requireStarted();
-        return URI.create("http://127.0.0.1:" + ((java.net.InetSocketAddress) server.localAddress()).getPort());
+        return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
     }
 
     @Override
@@ -384,7 +388,7 @@ public class H2FaultProxy extends ManagedServer {
                     "application/x-amz-json-1.1");
             Http2Headers h = new DefaultHttp2Headers().status(String.valueOf(status));
             for (String[] kv : r.headers()) {
-                h.add(kv[0].toLowerCase(java.util.Locale.ROOT), kv[1]);
+                h.add(kv[0].toLowerCase(Locale.ROOT), kv[1]);
             }
             h.addInt("content-length", r.body().length);
             ctx.write(new DefaultHttp2HeadersFrame(h));
