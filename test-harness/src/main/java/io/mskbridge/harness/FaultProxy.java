@@ -359,7 +359,8 @@ public class FaultProxy extends ManagedServer {
         s.close();
     }
 
-    private record Response(int status, String reason, List<String[]> headers, byte[] body) {
+    /** An answer of the proxy's own (or the server's, forwarded); also {@link H2FaultProxy}'s error answers. */
+    record Response(int status, String reason, List<String[]> headers, byte[] body) {
     }
 
     private Response forward(Request req, byte[] body) throws IOException {
@@ -445,12 +446,19 @@ public class FaultProxy extends ManagedServer {
     }
 
     private static Response awsJson(Request req, int status, String type, String message, String jsonContentType) {
+        return awsJson(req.header("Content-Type"), status, type, message, jsonContentType);
+    }
+
+    /**
+     * An AWS JSON-protocol error as the SDK parses it: the {@code x-amzn-ErrorType} header and a {@code __type}
+     * body, in CBOR when the request was ({@code requestContentType}), else in {@code jsonContentType}.
+     */
+    static Response awsJson(String requestContentType, int status, String type, String message, String jsonContentType) {
         List<String[]> h = new ArrayList<>();
         h.add(new String[] {"x-amzn-RequestId", UUID.randomUUID().toString()});
         h.add(new String[] {"x-amzn-ErrorType", type.substring(type.indexOf('#') + 1) + ":"});
-        String ct = req.header("Content-Type");
         byte[] body;
-        if (ct != null && ct.contains("cbor")) {
+        if (requestContentType != null && requestContentType.contains("cbor")) {
             // The Kinesis SDK speaks CBOR by default and parses error bodies in CBOR too.
             h.add(new String[] {"Content-Type", "application/x-amz-cbor-1.1"});
             body = cborMap(new String[] {"__type", type, "message", message});

@@ -15,18 +15,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.mskbridge.harness.ConnectCluster;
+import io.mskbridge.harness.H2FaultProxy;
+import io.mskbridge.harness.H2FaultProxy.Fault;
 import io.mskbridge.harness.KinesisEmulator;
 import io.mskbridge.harness.SharedServers;
+import io.mskbridge.harness.Waits;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Consumer;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Enhanced fan-out on the real path: a Connect 3.7.2 worker JVM (exactly-once source) subscribing over HTTP/2
- * (h2c on the emulator's plain port) to the Kinesis emulator, which implements SubscribeToShard and ChildShards.
- * One scenario, so the servers start once: a connector switched from polling to efo mid-stream, a split, and a
- * SIGKILL of the worker while the children are read, with a new worker JVM taking over; every record exactly
- * once and in key order at the end. (The emulator never sends a closed shard's last event, with ChildShards:
- * here the parent's end is found by the connector's shard discovery; the unit tests cover that event.)
+ * (h2c on the emulator's plain port) to the Kinesis emulator, which implements SubscribeToShard and resharding.
+ * The servers start once for two scenarios, each on its own stream and connector, every record exactly once
+ * and in key order at its end: a connector switched from polling to efo mid-stream, a split, a SIGKILL of the
+ * worker while the children are read, with a new worker JVM taking over, and a merge of the two children while
+ * records flow; and faults through {@link H2FaultProxy}: subscribe errors, resets in the middle of a
+ * subscription and the stream consumer deregistered behind the connector's back. (kinesis-local 0.6.2
+ * never sends a closed shard's last event with ChildShards, its events always carry {@code ChildShards: None}:
+ * here a parent's end is found by the connector's shard discovery; the unit tests cover that event.)
  */
 class KinesisFanOutIT {
 
@@ -50,7 +58,7 @@ class KinesisFanOutIT {
     }
 
     @Test
-    void pollingToEfoThenASplitAndAWorkerKillExactlyOnce() {
+    void pollingToEfoThenASplitAWorkerKillAndAMergeExactlyOnce() {
         long t0 = System.currentTimeMillis();
         String stream = "efo-stream";
         String name = "efo-source";
@@ -89,11 +97,97 @@ class KinesisFanOutIT {
         CONNECT.addWorker();
         CONNECT.rest().awaitRunning(name, 2, Duration.ofSeconds(90));
         put(k, stream, 100, 120);
-        assertExactlyOnceInKeyOrder(settled(stream, 120), 0, 120);
+        CONNECT.kafka().readAll(List.of(stream), 110, Duration.ofSeconds(60), "read_committed");
+        long killed = System.currentTimeMillis();
+
+        // A merge of the two children while records flow: the merged shard waits for both parents.
+        List<Shard> children = k.listShards(b -> b.streamName(stream)).shards().stream()
+                .filter(s -> parent.shardId().equals(s.parentShardId())).toList();
+        assertThat(children).hasSize(2);
+        k.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0).shardId())
+                .adjacentShardToMerge(children.get(1).shardId()));
+        KINESIS.awaitActive(stream);
+        put(k, stream, 120, 140);
+        List<ConsumerRecord<byte[], byte[]>> got = settled(stream, 140);
+        assertExactlyOnceInKeyOrder(got, 0, 140);
+        assertThat(KinesisFixtures.countsByHeader(got, "kinesis.shard.id")).as("parent, two children, merged")
+                .hasSize(4);
         CONNECT.rest().deleteConnector(name);
         long end = System.currentTimeMillis();
-        System.out.printf("KinesisFanOutIT: polling->efo %d ms, split and worker kill %d ms, total %d ms%n",
-                switched - t0, end - switched, end - t0);
+        System.out.printf("KinesisFanOutIT: polling->efo %d ms, split and worker kill %d ms, merge %d ms, total %d ms%n",
+                switched - t0, killed - switched, end - killed, end - t0);
+    }
+
+    /**
+     * Subscribe errors (ResourceInUse, LimitExceeded, 500) on the first calls, a RST_STREAM and a TCP reset while
+     * records flow, then the consumer deregistered directly on the emulator: the next subscription is refused
+     * (ResourceNotFoundException) and the task registers the consumer again. One shard, one task.
+     */
+    @Test
+    void efoFaultsThroughTheProxyExactlyOnceAndTheTaskStaysRunning() {
+        long t0 = System.currentTimeMillis();
+        String stream = "efo-faults";
+        String name = "efo-faults";
+        KINESIS.createStream(stream, 1);
+        CONNECT.kafka().createTopic(stream, 1);
+        KinesisClient k = KINESIS.client();
+        String streamArn = streamArn(k, stream);
+        try (H2FaultProxy proxy = new H2FaultProxy(KINESIS.endpoint())) {
+            proxy.start();
+            proxy.inject(Fault.RESOURCE_IN_USE, 1).inject(Fault.LIMIT_EXCEEDED, 1).inject(Fault.SERVER_ERROR, 1);
+            Map<String, String> c = connector(stream, proxy.endpoint(), 1);
+            c.put("exactly.once.support", "required");
+            c.put("kinesis.consumer.mode", "efo");
+            put(k, stream, 0, 15);
+            CONNECT.rest().putConnector(name, c);
+            CONNECT.rest().awaitRunning(name, 1, Duration.ofSeconds(60));
+            CONNECT.kafka().readAll(List.of(stream), 15, Duration.ofSeconds(60), "read_committed");
+            assertThat(proxy.pending()).as("subscribe errors left: %s", proxy).isZero();
+            long errors = System.currentTimeMillis();
+
+            // Cut the running subscription mid-stream, once per kind of reset, records flowing before and after.
+            put(k, stream, 15, 30);
+            CONNECT.kafka().readAll(List.of(stream), 30, Duration.ofSeconds(60), "read_committed");
+            assertThat(proxy.cutSubscriptions(Fault.RESET_STREAM)).isPositive();
+            put(k, stream, 30, 45);
+            CONNECT.kafka().readAll(List.of(stream), 45, Duration.ofSeconds(60), "read_committed");
+            assertThat(proxy.cutSubscriptions(Fault.RESET_CONNECTION)).isPositive();
+            put(k, stream, 45, 60);
+            CONNECT.kafka().readAll(List.of(stream), 60, Duration.ofSeconds(60), "read_committed");
+            long resets = System.currentTimeMillis();
+
+            // Deregistered behind the connector's back: the subscription still open goes on until it ends (cut
+            // here); the next one finds no consumer, and the task registers it again under the same name.
+            String arn = k.listStreamConsumers(b -> b.streamARN(streamArn)).consumers().get(0).consumerARN();
+            k.deregisterStreamConsumer(b -> b.consumerARN(arn));
+            Waits.until("consumer deregistered", Duration.ofSeconds(30),
+                    () -> k.listStreamConsumers(b -> b.streamARN(streamArn)).consumers().isEmpty());
+            put(k, stream, 60, 70);
+            assertThat(proxy.cutSubscriptions(Fault.RESET_STREAM)).isPositive();
+            put(k, stream, 70, 80);
+            assertExactlyOnceInKeyOrder(settled(stream, 80), 0, 80);
+            List<Consumer> now = k.listStreamConsumers(b -> b.streamARN(streamArn)).consumers();
+            assertThat(now).extracting(Consumer::consumerName).containsExactly(name);
+            assertThat(now.get(0).consumerARN()).isNotEqualTo(arn);
+            assertThat(now.get(0).consumerStatus()).isEqualTo(ConsumerStatus.ACTIVE);
+
+            // Each fault happened, the task never failed, and no two subscriptions came within Kinesis's
+            // 1 call/s per shard and consumer (the call after LimitExceeded included).
+            for (Fault f : Fault.values()) {
+                assertThat(proxy.injected(f)).as("%s injected: %s", f, proxy).isPositive();
+            }
+            assertThat(proxy.injected(Fault.RESET_STREAM)).isEqualTo(2);
+            assertThat(CONNECT.rest().status(name).path("tasks").get(0).path("state").asText()).isEqualTo("RUNNING");
+            List<H2FaultProxy.Call> calls = proxy.calls();
+            for (int i = 1; i < calls.size(); i++) {
+                assertThat(calls.get(i).atMillis() - calls.get(i - 1).atMillis())
+                        .as("subscription %d after %s", i, calls.get(i - 1)).isGreaterThanOrEqualTo(950);
+            }
+            System.out.printf("KinesisFanOutIT faults: subscribe errors %d ms, resets %d ms, consumer deregistered "
+                    + "%d ms, total %d ms; %s%n", errors - t0, resets - errors, System.currentTimeMillis() - resets,
+                    System.currentTimeMillis() - t0, proxy);
+        }
+        CONNECT.rest().deleteConnector(name);
     }
 
     private static String streamArn(KinesisClient k, String stream) {

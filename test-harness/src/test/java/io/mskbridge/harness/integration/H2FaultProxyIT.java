@@ -1,0 +1,197 @@
+package io.mskbridge.harness.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+import io.mskbridge.harness.H2FaultProxy;
+import io.mskbridge.harness.H2FaultProxy.Fault;
+import io.mskbridge.harness.KinesisEmulator;
+import io.mskbridge.harness.TestAws;
+import io.mskbridge.harness.Waits;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+
+/**
+ * Each fault of {@link H2FaultProxy} reaches a real async (Netty, HTTP/2) Kinesis client subscribed to the
+ * emulator through it as the SDK exception or broken stream the real service would cause, and the HTTP/1.1
+ * calls of a sync client on the same endpoint pass through untouched.
+ */
+class H2FaultProxyIT {
+
+    @RegisterExtension
+    static final KinesisEmulator KINESIS = new KinesisEmulator();
+    @RegisterExtension
+    static final H2FaultProxy PROXY = new H2FaultProxy(KINESIS.endpoint());
+
+    private static final String STREAM = "h2-proxy";
+    private static final int RECORDS = 5;
+    private static KinesisAsyncClient async;
+    private static String consumerArn;
+    private static String shardId;
+
+    @BeforeAll
+    static void streamAndConsumer() {
+        KINESIS.createStream(STREAM, 1);
+        // The sync client goes through the proxy too: HTTP/1.1, relayed as it is.
+        try (KinesisClient k = TestAws.kinesis(PROXY.endpoint())) {
+            String streamArn = k.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+            consumerArn = k.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("h2-proxy-it"))
+                    .consumer().consumerARN();
+            Waits.until("consumer ACTIVE", Duration.ofSeconds(30), () -> k.describeStreamConsumer(b -> b
+                    .consumerARN(consumerArn)).consumerDescription().consumerStatus() == ConsumerStatus.ACTIVE);
+            for (int i = 0; i < RECORDS; i++) {
+                int id = i;
+                k.putRecord(b -> b.streamName(STREAM).partitionKey("k").data(SdkBytes.fromUtf8String("r" + id)));
+            }
+            shardId = k.listShards(b -> b.streamName(STREAM)).shards().get(0).shardId();
+        }
+        async = KinesisAsyncClient.builder().endpointOverride(PROXY.endpoint()).region(TestAws.REGION)
+                .credentialsProvider(TestAws.credentials()).httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    }
+
+    @AfterAll
+    static void closeClient() {
+        if (async != null) {
+            async.close();
+        }
+    }
+
+    /** What one subscription from TRIM_HORIZON got: the records' data, and how it ended. */
+    private record Outcome(List<String> records, Throwable error) {
+    }
+
+    /** Subscribes from TRIM_HORIZON until all records came (then cancels), or the subscription failed. */
+    private static Outcome subscribe() throws Exception {
+        return subscribe(true);
+    }
+
+    /**
+     * The same; without {@code cancel}, until the subscription ends (or 30 s pass). The emulator refuses a
+     * subscription while it still holds the previous one of the consumer and shard (it lets go within a second of
+     * a cancel): such a call is made again.
+     */
+    private static Outcome subscribe(boolean cancel) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            Outcome o = subscribeOnce(cancel);
+            if (!(o.error() instanceof ResourceInUseException e) || e.getMessage().contains("(injected)")
+                    || System.currentTimeMillis() > deadline) {
+                return o;
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    private static Outcome subscribeOnce(boolean cancel) throws Exception {
+        List<String> got = new CopyOnWriteArrayList<>();
+        AtomicReference<Subscription> sub = new AtomicReference<>();
+        SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+                .onEventStream(p -> p.subscribe(new Subscriber<SubscribeToShardEventStream>() {
+                    @Override
+                    public void onSubscribe(Subscription s) {
+                        sub.set(s);
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(SubscribeToShardEventStream e) {
+                        if (e instanceof SubscribeToShardEvent ev) {
+                            ev.records().forEach(r -> got.add(r.data().asUtf8String()));
+                            if (cancel && got.size() >= RECORDS) {
+                                sub.get().cancel();
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                })).build();
+        CompletableFuture<Void> f = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId)
+                .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)), handler);
+        Throwable error = null;
+        try {
+            f.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            error = e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            error = e;
+        }
+        return new Outcome(List.copyOf(got), error);
+    }
+
+    @Test
+    void eachSubscribeErrorIsTheServicesException() throws Exception {
+        long t0 = System.currentTimeMillis();
+        PROXY.inject(Fault.RESOURCE_IN_USE, 1).inject(Fault.LIMIT_EXCEEDED, 1).inject(Fault.SERVER_ERROR, 1);
+
+        assertThat(subscribe().error()).isInstanceOf(ResourceInUseException.class)
+                .hasMessageContaining("(injected)");
+        assertThat(subscribe().error()).isInstanceOf(LimitExceededException.class);
+        Throwable e500 = subscribe().error();
+        assertThat(e500).isInstanceOf(KinesisException.class);
+        assertThat(((KinesisException) e500).statusCode()).isEqualTo(500);
+        assertThat(PROXY.pending()).isZero();
+
+        // Then the call goes through: every record, over HTTP/2.
+        assertThat(subscribe().records()).hasSize(RECORDS);
+        assertThat(PROXY.injected(Fault.RESOURCE_IN_USE)).isEqualTo(1);
+        assertThat(PROXY.injected(Fault.LIMIT_EXCEEDED)).isEqualTo(1);
+        assertThat(PROXY.injected(Fault.SERVER_ERROR)).isEqualTo(1);
+        assertThat(PROXY.h2Connections()).isPositive();
+        assertThat(PROXY.http1Connections()).isPositive();
+        System.out.printf("H2FaultProxyIT subscribe errors: %d ms%n", System.currentTimeMillis() - t0);
+    }
+
+    @Test
+    void resetsCutASubscriptionAfterEventsFlowed() throws Exception {
+        long t0 = System.currentTimeMillis();
+        for (Fault reset : List.of(Fault.RESET_STREAM, Fault.RESET_CONNECTION)) {
+            long framesBefore = PROXY.eventFrames();
+            PROXY.resetAfterFrames(2).inject(reset, 1);
+            Outcome o = subscribe(false);
+            // The subscription ends long before its 5 minutes (SDK 2.51.3 may complete it without an error, as
+            // if the service had ended it: the printout says which).
+            assertThat(o.error() instanceof java.util.concurrent.TimeoutException).as("%s ends the subscription", reset)
+                    .isFalse();
+            assertThat(o.records()).as("records delivered before %s (%s)", reset, o.error()).hasSize(RECORDS);
+            assertThat(PROXY.injected(reset)).as("%s: %s after %s", reset, o.error(), o.records()).isEqualTo(1);
+            assertThat(PROXY.eventFrames() - framesBefore).isGreaterThanOrEqualTo(2);
+            System.out.printf("H2FaultProxyIT %s: %d record(s) before it, then %s%n", reset, o.records().size(),
+                    o.error());
+            // The next subscription is not cut.
+            assertThat(subscribe().records()).hasSize(RECORDS);
+        }
+        System.out.printf("H2FaultProxyIT resets: %d ms%n", System.currentTimeMillis() - t0);
+    }
+}
