@@ -61,23 +61,31 @@ public final class ReachabilityProbe {
         void run() throws Exception;
     }
 
-    private static final long OUTER_GRACE_MS = 5_000;
+    /** How long past the SDK's own call timeout the probe waits for a check before reporting no answer. */
+    static final long OUTER_GRACE_MS = 5_000;
 
     private final String service;
     private final AwsSettings aws;
     private final Duration timeout;
+    private final long graceMs;
     private String permissions = "the permissions listed in the connector's README";
     private String offlineHint = "";
 
-    private ReachabilityProbe(String service, AwsSettings aws, Duration timeout) {
+    private ReachabilityProbe(String service, AwsSettings aws, Duration timeout, long graceMs) {
         this.service = service;
         this.aws = aws;
         this.timeout = timeout;
+        this.graceMs = graceMs;
     }
 
     /** A probe of {@code service} (as users name it, e.g. "DynamoDB") with the connector's AWS settings. */
     public static ReachabilityProbe of(String service, AwsSettings aws, Duration timeout) {
-        return new ReachabilityProbe(service, aws, timeout);
+        return new ReachabilityProbe(service, aws, timeout, OUTER_GRACE_MS);
+    }
+
+    /** For tests: a probe with a shorter grace than {@link #OUTER_GRACE_MS}. */
+    static ReachabilityProbe of(String service, AwsSettings aws, Duration timeout, long graceMs) {
+        return new ReachabilityProbe(service, aws, timeout, graceMs);
     }
 
     /** What to grant when the identity is denied, e.g. {@code "dynamodb:DescribeTable on the table"}. */
@@ -135,11 +143,11 @@ public final class ReachabilityProbe {
             });
             // The SDK's own call timeout (set by the check) answers first with a precise error; the outer bound is
             // for what runs before it: building the client and a blocking credential chain.
-            f.get(timeout.toMillis() + OUTER_GRACE_MS, TimeUnit.MILLISECONDS);
+            f.get(timeout.toMillis() + graceMs, TimeUnit.MILLISECONDS);
             return Optional.empty();
         } catch (TimeoutException e) {
             return Optional.of(new Problem(networkField(), service + " at " + where() + " did not answer " + what
-                    + " within " + (timeout.toMillis() + OUTER_GRACE_MS) + " ms. Check " + AwsConfig.ENDPOINT_URL + "/" + AwsConfig.REGION
+                    + " within " + (timeout.toMillis() + graceMs) + " ms. Check " + AwsConfig.ENDPOINT_URL + "/" + AwsConfig.REGION
                     + " and the network path from the workers (VPC endpoint or NAT, security groups)" + offlineHint + "."));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
