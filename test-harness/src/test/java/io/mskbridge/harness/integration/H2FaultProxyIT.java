@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 /**
  * Each fault of {@link H2FaultProxy} reaches a real async (Netty, HTTP/2) Kinesis client subscribed to the
  * emulator through it as the SDK exception or broken stream the real service would cause, and the HTTP/1.1
- * calls of a sync client on the same endpoint pass through untouched.
+ * calls of a sync client on the same endpoint pass through untouched. (The resets, RST_STREAM and a cut connection
+ * mid-subscription, are asserted where they matter, in the Kinesis source's KinesisFanOutIT: there the proxy's
+ * counters show each was injected and every record still arrives exactly once.)
  */
 class H2FaultProxyIT {
 
@@ -171,27 +173,5 @@ class H2FaultProxyIT {
         assertThat(PROXY.h2Connections()).isPositive();
         assertThat(PROXY.http1Connections()).isPositive();
         System.out.printf("H2FaultProxyIT subscribe errors: %d ms%n", System.currentTimeMillis() - t0);
-    }
-
-    @Test
-    void resetsCutASubscriptionAfterEventsFlowed() throws Exception {
-        long t0 = System.currentTimeMillis();
-        for (Fault reset : List.of(Fault.RESET_STREAM, Fault.RESET_CONNECTION)) {
-            long framesBefore = PROXY.eventFrames();
-            PROXY.resetAfterFrames(2).inject(reset, 1);
-            Outcome o = subscribe(false);
-            // The subscription ends long before its 5 minutes (SDK 2.51.3 may complete it without an error, as
-            // if the service had ended it: the printout says which).
-            assertThat(o.error() instanceof java.util.concurrent.TimeoutException).as("%s ends the subscription", reset)
-                    .isFalse();
-            assertThat(o.records()).as("records delivered before %s (%s)", reset, o.error()).hasSize(RECORDS);
-            assertThat(PROXY.injected(reset)).as("%s: %s after %s", reset, o.error(), o.records()).isEqualTo(1);
-            assertThat(PROXY.eventFrames() - framesBefore).isGreaterThanOrEqualTo(2);
-            System.out.printf("H2FaultProxyIT %s: %d record(s) before it, then %s%n", reset, o.records().size(),
-                    o.error());
-            // The next subscription is not cut.
-            assertThat(subscribe().records()).hasSize(RECORDS);
-        }
-        System.out.printf("H2FaultProxyIT resets: %d ms%n", System.currentTimeMillis() - t0);
     }
 }
