@@ -175,10 +175,10 @@ public final class LocalPipeline {
 
         Reconciler reconciler = new Reconciler(kafka, dynamo.client(), s3.client(), deployments);
         SampleProducer producer = new SampleProducer(kinesis.client(), options.events());
-        Thread crasher = options.crashTest() ? crashThread(producer) : null;
-        producer.produce(OUT);
-        if (crasher != null) {
-            crasher.join();
+        if (options.crashTest()) {
+            producer.produce(OUT, crashTestBatch(options.events()), crashes(options.events()));
+        } else {
+            producer.produce(OUT);
         }
         // The reconciler reads every topic from the start under a consumer group that commits nothing: a topic
         // appearing while it runs rebalances the group and makes it read the others again. So it starts once the
@@ -191,26 +191,30 @@ public final class LocalPipeline {
         return reconciler.report(producer, Duration.ofNanos(System.nanoTime() - t0), options.crashTest() ? 2 : 0);
     }
 
-    /** Kills the only Connect worker with SIGKILL at 30% and 60% of the produced events, starting a new one each time. */
-    private Thread crashThread(SampleProducer producer) {
-        Thread t = new Thread(() -> {
-            try {
-                for (double at : new double[] {0.3, 0.6}) {
-                    while (producer.sent() < at * options.events()) {
-                        Thread.sleep(100);
-                    }
-                    ConnectCluster.Worker w = connect.workers().get(0);
-                    OUT.printf("%n[crash-test] SIGKILL Connect worker pid %d at %d events%n", w.process().pid(), producer.sent());
-                    connect.killWorker(w);
-                    connect.addWorker();
-                    OUT.println("[crash-test] new worker up");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /**
+     * Records per PutRecords call in the crash test: about 20 rounds over the streams, so that every stream, and every
+     * shard, still gets events after each kill. (kinesis-local keeps a SIGKILLed worker's fan-out subscription until it
+     * next writes to it or the subscription's 5 minutes end, and refuses the new worker's SubscribeToShard until then;
+     * Kinesis hands a subscription over to a new SubscribeToShard after 5 s, from the AWS API reference.)
+     */
+    static int crashTestBatch(int events) {
+        return Math.max(1, Math.min(500, events / 80));
+    }
+
+    /** Kills the only Connect worker with SIGKILL once 30% and once 60% of the events are sent, starting a new one each time. */
+    private SampleProducer.BetweenRounds crashes(int events) {
+        double[] at = {0.3, 0.6};
+        int[] next = {0};
+        return sent -> {
+            if (next[0] < at.length && sent >= at[next[0]] * events) {
+                next[0]++;
+                ConnectCluster.Worker w = connect.workers().get(0);
+                OUT.printf("%n[crash-test] SIGKILL Connect worker pid %d at %d events%n", w.process().pid(), sent);
+                connect.killWorker(w);
+                connect.addWorker();
+                OUT.println("[crash-test] new worker up");
             }
-        }, "crash-test");
-        t.start();
-        return t;
+        };
     }
 
     /** A connector config from docker/connectors with its AWS endpoint and credentials pointed at the local servers. */

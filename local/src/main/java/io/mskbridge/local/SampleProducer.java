@@ -57,6 +57,21 @@ final class SampleProducer {
     }
 
     void produce(PrintStream out) throws InterruptedException {
+        produce(out, BATCH, sentSoFar -> {
+        });
+    }
+
+    /** Between two rounds of puts (one call per stream each), with the number of events sent so far. */
+    interface BetweenRounds {
+        void run(int sentSoFar) throws InterruptedException;
+    }
+
+    /**
+     * Puts every event, round robin over the streams with up to {@code batch} records per PutRecords call, and
+     * runs {@code between} after each round (the crash test kills a worker there, so events keep reaching every
+     * stream after each kill).
+     */
+    void produce(PrintStream out, int batch, BetweenRounds between) throws InterruptedException {
         SampleEvents gen = new SampleEvents(20261122L, Instant.now());
         for (int i = 0; i < count; i++) {
             events.add(gen.next(i));
@@ -64,12 +79,12 @@ final class SampleProducer {
         Map<String, List<Entry>> byStream = entries(events, new Random(7L));
         startNanos = System.nanoTime();
         // Round robin over the streams, a PutRecords call each, as the events interleave.
-        for (int from = 0; ; from += BATCH) {
+        for (int from = 0; ; from += batch) {
             boolean any = false;
             for (Map.Entry<String, List<Entry>> s : byStream.entrySet()) {
                 List<Entry> all = s.getValue();
                 if (from < all.size()) {
-                    put(s.getKey(), all.subList(from, Math.min(all.size(), from + BATCH)));
+                    put(s.getKey(), all.subList(from, Math.min(all.size(), from + batch)));
                     progress(out);
                     any = true;
                 }
@@ -77,6 +92,7 @@ final class SampleProducer {
             if (!any) {
                 break;
             }
+            between.run(sent.get());
         }
         endNanos = System.nanoTime();
         progress(out);
