@@ -353,10 +353,18 @@ public final class LocalPipeline {
         if (cloudWatch == null) {
             return;
         }
-        OUT.println("CloudWatch PutMetricData received by the stand-in at " + cloudWatch.endpoint() + " (what the "
-                + "connectors would have sent to CloudWatch; new points follow every 10 s):");
-        cloudWatch.onDatum(d -> OUT.println("  " + CloudWatchServer.describe(d)));
-        cloudWatch.data().forEach(d -> OUT.println("  " + CloudWatchServer.describe(d)));
+        // The listener first, so no point is lost between the table and the live lines (one may show in both).
+        List<CloudWatchServer.Datum> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cloudWatch.onDatum(live::add);
+        List<CloudWatchServer.Datum> sofar = cloudWatch.data();
+        OUT.println("CloudWatch: what the connectors would have sent (PutMetricData as received by the stand-in at "
+                + cloudWatch.endpoint() + ", " + cloudWatch.requests() + " request(s), " + sofar.size()
+                + " data point(s); per series the statistic sets of its points combined):");
+        CloudWatchPrintout.table(sofar).forEach(OUT::println);
+        OUT.println("New data points as they arrive (every 10 s per task): time, connector, metric, dimensions, "
+                + "statistics, unit:");
+        cloudWatch.onDatum(d -> OUT.println(CloudWatchPrintout.line(d)));
+        live.stream().filter(d -> !sofar.contains(d)).forEach(d -> OUT.println(CloudWatchPrintout.line(d)));
     }
 
     void stopAll() {
