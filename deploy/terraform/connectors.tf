@@ -52,6 +52,12 @@ locals {
       "s3.bucket"  = var.bucket
     })
   }
+
+  # What each connector runs with: its shipped configuration with this environment's values over it. The IAM
+  # grants that depend on the configuration (iam.tf: cloudwatch_metrics) read it from here too.
+  connector_configs = {
+    for name, c in local.connectors : name => merge(c.config, lookup(local.overrides, name, {}))
+  }
 }
 
 resource "aws_mskconnect_connector" "this" {
@@ -60,7 +66,7 @@ resource "aws_mskconnect_connector" "this" {
   name                    = each.key
   description             = "MSK Bridge ${each.key}"
   kafkaconnect_version    = var.kafkaconnect_version
-  connector_configuration = merge(each.value.config, lookup(local.overrides, each.key, {}))
+  connector_configuration = local.connector_configs[each.key]
 
   capacity {
     autoscaling {

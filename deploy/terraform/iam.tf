@@ -28,6 +28,14 @@ locals {
     merge(local.iam_vars, { connector_name = name })))
   }
 
+  # cloudwatch:PutMetricData goes to exactly the connectors that publish (metrics.cloudwatch.enabled=true in the
+  # configuration they run with), for the namespace that configuration names (metrics.cloudwatch.namespace,
+  # default MSKBridge).
+  metrics_namespaces = {
+    for name, c in local.connector_configs : name => lookup(c, "metrics.cloudwatch.namespace", "MSKBridge")
+    if lower(lookup(c, "metrics.cloudwatch.enabled", "false")) == "true"
+  }
+
   dynamodb_sinks = {
     for name, c in local.connectors : name => c if c.config["connector.class"] == "io.mskbridge.dynamodb.DynamoDbSinkConnector"
   }
@@ -58,4 +66,12 @@ resource "aws_iam_role_policy" "table_auto_create" {
   name   = "mskbridge-table-auto-create"
   role   = aws_iam_role.connector[each.key].id
   policy = templatefile("${path.module}/../iam/dynamodb-sink-table-auto-create.json", merge(local.iam_vars, { connector_name = each.key }))
+}
+
+resource "aws_iam_role_policy" "cloudwatch_metrics" {
+  for_each = local.metrics_namespaces
+
+  name   = "mskbridge-cloudwatch-metrics"
+  role   = aws_iam_role.connector[each.key].id
+  policy = templatefile("${path.module}/../iam/cloudwatch-metrics.json", { metrics_namespace = each.value })
 }

@@ -23,8 +23,8 @@ import io.mskbridge.aws.metrics.CloudWatchMetricsConfig;
 /**
  * The CloudWatch deploy inputs against the code: the alarms (CLI and Terraform form) name only metrics the pack
  * defines, with only the dimensions it publishes, and the two forms alarm on the same metrics; the metrics policy
- * grants PutMetricData in the pack's namespace only, and no connector policy grants CloudWatch itself (only
- * roles that publish get the separate policy).
+ * grants PutMetricData in one namespace only, and no connector policy grants CloudWatch itself (only roles that
+ * publish get the separate policy: CloudWatchGrantsTest).
  */
 class CloudWatchDeployTest {
 
@@ -127,8 +127,8 @@ class CloudWatchDeployTest {
         assertThat(s.get("Action")).extracting(JsonNode::asText).containsExactly("cloudwatch:PutMetricData");
         // PutMetricData has no resource-level permissions; the namespace condition is what limits it.
         assertThat(s.get("Resource").asText()).isEqualTo("*");
-        assertThat(s.at("/Condition/StringEquals/cloudwatch:namespace").asText())
-                .isEqualTo(CloudWatchMetricsConfig.NAMESPACE_DEFAULT);
+        // rendered with the namespace of the connector's configuration (CloudWatchGrantsTest)
+        assertThat(s.at("/Condition/StringEquals/cloudwatch:namespace").asText()).isEqualTo("${metrics_namespace}");
 
         try (Stream<Path> files = Files.list(ROOT.resolve("deploy/iam"))) {
             for (Path f : files.filter(p -> !p.getFileName().toString().equals("cloudwatch-metrics.json")).toList()) {

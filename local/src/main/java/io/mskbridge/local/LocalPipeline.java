@@ -165,7 +165,7 @@ public final class LocalPipeline {
                 cloudWatch = CloudWatchServer.start();
             }
             for (Deployment d : deployments) {
-                connect.rest().putConnector(d.name(), withCloudWatch(d.config()));
+                connect.rest().putConnector(d.name(), withCloudWatch(d.name(), d.config()));
             }
             for (Deployment d : deployments) {
                 connect.rest().awaitRunning(d.name(), 1, Duration.ofSeconds(120));
@@ -336,20 +336,29 @@ public final class LocalPipeline {
         OUT.println("  AWS credentials  " + TestAws.ACCESS_KEY + " / " + TestAws.SECRET_KEY + ", region " + TestAws.REGION.id());
     }
 
-    /** With --keep-running, every connector publishes its metrics every 10 s to the CloudWatch stand-in. */
-    private Map<String, String> withCloudWatch(Map<String, String> config) {
-        if (cloudWatch == null) {
+    /**
+     * With --keep-running, the connectors that publish on MSK Connect (their {@code deploy/msk-connect} config has
+     * {@code metrics.cloudwatch.enabled=true}; the Compose configs leave it off, LocalStack there has no CloudWatch)
+     * publish their metrics every 10 s to the CloudWatch stand-in, with the rest of their shipped settings
+     * ({@code count.by.field}, {@code average.fields}): the printout is what that deployment would send.
+     */
+    private Map<String, String> withCloudWatch(String name, Map<String, String> config) throws IOException {
+        if (cloudWatch == null || !publishesOnMsk(name)) {
             return config;
         }
         Map<String, String> c = new HashMap<>(config);
         c.put("metrics.cloudwatch.enabled", "true");
         c.put("metrics.cloudwatch.endpoint.url", cloudWatch.endpoint().toString());
         c.put("metrics.cloudwatch.interval.ms", "10000");
-        if (!c.get("connector.class").endsWith("SourceConnector")) {
-            c.put("metrics.cloudwatch.count.by.field", "event_type");
-            c.put("metrics.cloudwatch.average.fields", "quality_score");
-        }
         return c;
+    }
+
+    /** Whether the shipped MSK Connect config of this connector publishes to CloudWatch. */
+    private static boolean publishesOnMsk(String name) throws IOException {
+        Path msk = Path.of(System.getProperty("mskbridge.root", ".")).resolve("deploy/msk-connect/connector-" + name
+                + ".json");
+        return Files.exists(msk) && "true".equalsIgnoreCase(JSON.readTree(msk.toFile())
+                .path("connectorConfiguration").path("metrics.cloudwatch.enabled").asText().trim());
     }
 
     /** What the connectors would have sent to CloudWatch so far, then each new point as it arrives. */
@@ -357,10 +366,18 @@ public final class LocalPipeline {
         if (cloudWatch == null) {
             return;
         }
-        OUT.println("CloudWatch PutMetricData received by the stand-in at " + cloudWatch.endpoint() + " (what the "
-                + "connectors would have sent to CloudWatch; new points follow every 10 s):");
-        cloudWatch.onDatum(d -> OUT.println("  " + CloudWatchServer.describe(d)));
-        cloudWatch.data().forEach(d -> OUT.println("  " + CloudWatchServer.describe(d)));
+        // The listener first, so no point is lost between the table and the live lines (one may show in both).
+        List<CloudWatchServer.Datum> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cloudWatch.onDatum(live::add);
+        List<CloudWatchServer.Datum> sofar = cloudWatch.data();
+        OUT.println("CloudWatch: what the connectors would have sent (PutMetricData as received by the stand-in at "
+                + cloudWatch.endpoint() + ", " + cloudWatch.requests() + " request(s), " + sofar.size()
+                + " data point(s); per series the statistic sets of its points combined):");
+        CloudWatchPrintout.table(sofar).forEach(OUT::println);
+        OUT.println("New data points as they arrive (every 10 s per task): time, connector, metric, dimensions, "
+                + "statistics, unit:");
+        cloudWatch.onDatum(d -> OUT.println(CloudWatchPrintout.line(d)));
+        live.stream().filter(d -> !sofar.contains(d)).forEach(d -> OUT.println(CloudWatchPrintout.line(d)));
     }
 
     void stopAll() {

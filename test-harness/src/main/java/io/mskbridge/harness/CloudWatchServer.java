@@ -52,6 +52,8 @@ public final class CloudWatchServer implements AutoCloseable {
     private final List<Datum> data = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger gzipped = new AtomicInteger();
+    private final List<Integer> pointsPerRequest = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.OK;
     private volatile CountDownLatch hang = new CountDownLatch(1);
     private volatile Consumer<Datum> listener = d -> { };
@@ -103,6 +105,16 @@ public final class CloudWatchServer implements AutoCloseable {
         return requests.get();
     }
 
+    /** Requests whose body came gzipped ({@code Content-Encoding: gzip}). */
+    public int gzipped() {
+        return gzipped.get();
+    }
+
+    /** The number of data points of each accepted request, in order. */
+    public List<Integer> pointsPerRequest() {
+        return List.copyOf(pointsPerRequest);
+    }
+
     /** Requests answered with an error. */
     public int refused() {
         return refused.get();
@@ -117,6 +129,7 @@ public final class CloudWatchServer implements AutoCloseable {
             }
             // PutMetricData has the requestCompression trait: the SDK gzips bodies past 10 KiB.
             if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+                gzipped.incrementAndGet();
                 try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
                     body = in.readAllBytes();
                 }
@@ -151,6 +164,7 @@ public final class CloudWatchServer implements AutoCloseable {
     private void record(byte[] body) {
         Map<String, Object> req = (Map<String, Object>) Cbor.decode(body);
         String ns = (String) req.get("Namespace");
+        pointsPerRequest.add(((List<Object>) req.getOrDefault("MetricData", List.of())).size());
         for (Object o : (List<Object>) req.getOrDefault("MetricData", List.of())) {
             Map<String, Object> m = (Map<String, Object>) o;
             Map<String, String> dims = new LinkedHashMap<>();

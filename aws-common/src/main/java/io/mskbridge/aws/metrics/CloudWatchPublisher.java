@@ -31,6 +31,7 @@ import io.mskbridge.common.metrics.MetricUnit;
 import io.mskbridge.common.metrics.TaskMetrics;
 
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.CompressionConfiguration;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
@@ -47,7 +48,8 @@ import software.amazon.awssdk.services.cloudwatch.model.StatisticSet;
  *
  * <p>The data path only updates counters; nothing here can slow or fail it. When CloudWatch throttles, answers
  * 5xx, hangs or cannot be reached, the points stay in the buffer and sending backs off (jittered, up to
- * 10 intervals and at most {@value #MAX_BACKOFF_MS} ms); a full buffer drops its oldest points, counted in {@code MetricsPointsDropped}
+ * 10 intervals and at most {@value #MAX_BACKOFF_MS} ms), each attempt a request of at most {@value #PROBE_DATUMS}
+ * points until one is answered; a full buffer drops its oldest points, counted in {@code MetricsPointsDropped}
  * (published with the rest once CloudWatch answers). A request CloudWatch refuses for good (access denied, an
  * invalid value) is dropped and counted the same way. {@link #close()} sends what is left, waiting at most
  * {@value #FLUSH_TIMEOUT_MS} ms.
@@ -57,6 +59,12 @@ public final class CloudWatchPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CloudWatchPublisher.class);
 
     static final int MAX_DATUMS_PER_REQUEST = 1000;
+    /**
+     * After a failed request, the next attempt sends at most this many points: while CloudWatch throttles, fails
+     * or cannot be reached, each attempt costs the publisher's thread one small request, not a full buffer
+     * marshalled again. Once it is answered, the rest follows in full-size requests in the same round.
+     */
+    static final int PROBE_DATUMS = 20;
     /** Below the API's 1 MB, with room for the estimate's error and the request's envelope. */
     static final int MAX_REQUEST_BYTES = 800_000;
     static final int MAX_DIMENSION_VALUE_LENGTH = 1024;
@@ -136,6 +144,12 @@ public final class CloudWatchPublisher implements AutoCloseable {
                         .apiCallTimeout(CALL_TIMEOUT)
                         .apiCallAttemptTimeout(CALL_TIMEOUT)
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        // Requests stay within the API's 1 MB uncompressed (MAX_REQUEST_BYTES), so gzip only saves
+                        // bytes on the wire, and the SDK pays for them with the worker's CPU: it copies the whole
+                        // body several times and compresses it more than once per attempt (for the payload's
+                        // checksum and to send it; seen in a JFR allocation profile of CloudWatchOverheadBenchmark).
+                        .compressionConfiguration(CompressionConfiguration.builder()
+                                .requestCompressionEnabled(false).build())
                         .build());
             });
             log.info("Task {}-{}: publishing metrics to CloudWatch namespace {} every {} ms (region {}, endpoint {})",
@@ -215,11 +229,12 @@ public final class CloudWatchPublisher implements AutoCloseable {
     /** Sends the buffer in requests within the API's limits; stops at the first failure. True when emptied. */
     boolean send() {
         while (!buffer.isEmpty()) {
-            List<MetricDatum> batch = new ArrayList<>(Math.min(buffer.size(), MAX_DATUMS_PER_REQUEST));
+            int max = failures > 0 ? PROBE_DATUMS : MAX_DATUMS_PER_REQUEST;
+            List<MetricDatum> batch = new ArrayList<>(Math.min(buffer.size(), max));
             long bytes = 0;
             for (MetricDatum d : buffer) {
                 long size = estimatedSize(d);
-                if (batch.size() == MAX_DATUMS_PER_REQUEST || (!batch.isEmpty() && bytes + size > MAX_REQUEST_BYTES)) {
+                if (batch.size() == max || (!batch.isEmpty() && bytes + size > MAX_REQUEST_BYTES)) {
                     break;
                 }
                 batch.add(d);

@@ -166,6 +166,44 @@ class CloudWatchPublisherTest {
     }
 
     @Test
+    void whileCloudWatchFailsEachAttemptIsASmallRequestAndTheRestFollowsOnceItAnswers() throws Exception {
+        TaskMetrics.Family<Counter> bytes = metrics.counters("BytesRead", MetricUnit.BYTES, MetricScope.CLOUDWATCH,
+                "bytes", 100, "Stream");
+        start();
+        server.mode(Mode.THROTTLE);
+        for (int i = 0; i < 60; i++) {
+            bytes.get("s" + i).add(i + 1);
+        }
+        publisher.runOnce(); // the first attempt, not yet known to fail: the whole buffer
+        for (int round = 0; round < 3; round++) {
+            Thread.sleep(5);
+            publisher.runOnce();
+        }
+        assertThat(server.refused()).isEqualTo(4);
+        server.mode(Mode.OK);
+        Thread.sleep(5);
+        publisher.runOnce();
+        // 60 BytesRead + 5 rounds of MetricsPointsDropped: a probe of PROBE_DATUMS, then the rest at once
+        assertThat(server.pointsPerRequest()).containsExactly(CloudWatchPublisher.PROBE_DATUMS,
+                65 - CloudWatchPublisher.PROBE_DATUMS);
+        assertThat(server.data("BytesRead")).hasSize(60);
+    }
+
+    @Test
+    void requestsAreSentUncompressed() throws Exception {
+        TaskMetrics.Family<Counter> bytes = metrics.counters("BytesRead", MetricUnit.BYTES, MetricScope.CLOUDWATCH,
+                "bytes", 1000, "Stream");
+        start();
+        for (int i = 0; i < 500; i++) {
+            bytes.get("stream-with-a-longer-name-" + i).add(i + 1);
+        }
+        publisher.runOnce();
+        // about 50 KB of CBOR, past the 10 KiB from which the SDK would gzip PutMetricData by default
+        assertThat(server.data("BytesRead")).hasSize(500);
+        assertThat(server.gzipped()).isZero();
+    }
+
+    @Test
     void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
         Counter records = metrics.counter("RecordsRead", MetricUnit.COUNT, MetricScope.BOTH, "records");
         start(CloudWatchMetricsConfig.BUFFER_MAX_POINTS, "100");

@@ -1,165 +1,265 @@
 package io.mskbridge.dynamodb.bench;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.ServerSocket;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import io.mskbridge.dynamodb.BenchSupport;
 import io.mskbridge.dynamodb.DynamoDbSinkTask;
 import io.mskbridge.harness.CloudWatchServer;
 
 /**
- * What the CloudWatch publisher costs the data path: {@code DynamoDbSinkTask.put()} throughput against an
- * in-memory DynamoDB (so only the task's own CPU counts, not a server's), with the publisher off, and on (every
- * second, with {@code count.by.field=event_type} and {@code average.fields=quality_score}) pointed at a healthy
- * CloudWatch stand-in, at one that hangs every request, and at a port nothing listens on. Variants run
- * interleaved, several rounds each; compared are the best wall-clock run and the median records per second of
- * the CPU time of the threads that run {@code put()} (the build machine is shared: other processes slow runs down at
- * random). The reference is the publisher off with the same record-field metrics, so the ratio is what the
- * publisher adds; "publisher off" without them shows what the field metrics themselves cost. Not a unit test; run with
- * {@code mvn -B -o -pl dynamodb-sink-connector -am -Pbenchmarks verify -DskipTests -DskipITs}.
+ * JMH: what the CloudWatch publisher costs the data path of a sink task, measured in pairs so that the noise of a
+ * shared machine cannot decide it. Each fork holds two tasks, a reference (the publisher disabled) and a subject
+ * (the publisher as {@code publisher} says), and every invocation hands the same {@value #POLL} records (Connect's
+ * {@code max.poll.records}) to both, in alternating order, timing each {@code put()} on its own: the two are
+ * measured milliseconds apart, on the same JIT-compiled code, through the same quiet or busy spell. Every iteration
+ * so gives one paired figure per measure ({@link Pair}); {@link CloudWatchOverheadReport} pools them over iterations
+ * and forks into ratios with JMH's score error.
+ *
+ * <p>What runs per record and per batch is the task's whole put path: the record-field metrics
+ * ({@code count.by.field=event_type}: {@code RecordsProcessed} by {@code EventType};
+ * {@code average.fields=quality_score}: {@code DataQualityScore}), the item mapping, de-duplication, the
+ * {@code BatchWriter} with its writer threads and its {@code TaskMetrics} updates (items written, batch latency).
+ * Only the network store is replaced by an in-memory DynamoDB: DynamoDB Local's latency (9,000 items/s here)
+ * would hide a cost of a few per cent in the task's own CPU, which is what the publisher could take. Both tasks
+ * have the same field metrics, so a ratio is what the publisher adds.
+ *
+ * <p>{@code publisher}: the subject's publisher runs every second (the smallest interval it takes) against a
+ * {@link CloudWatchServer} in this JVM that accepts ({@code ok}), throttles every request ({@code throttle}),
+ * answers 500 ({@code 5xx}), or against a port nothing listens on ({@code dead}); {@code off} disables it, so the
+ * subject equals the reference: an A/A check of the method, whose ratio must come out 1 within its error.
+ *
+ * <p>Measures: CPU time of the threads that run {@code put()} (the caller's during that call, and the task's own
+ * DynamoDB writer threads), with and without the CPU time of the publisher's threads (its own and the SDK
+ * client's), and wall-clock time of the {@code put()} calls. Records per CPU-second is what a CPU-bound worker's
+ * throughput follows, and unlike wall-clock time it does not count the time other processes hold the cores.
+ * JMH's own score (records per second of both tasks together) is not the figure of interest.
  */
-public final class CloudWatchOverheadBenchmark {
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(2 * CloudWatchOverheadBenchmark.POLL)
+public class CloudWatchOverheadBenchmark {
 
-    private static final int POLL = 500;
+    static final int POLL = 500;
+    static final int DISTINCT_RECORDS = 20_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private CloudWatchOverheadBenchmark() {
+    @Param({"off", "ok", "throttle", "5xx", "dead"})
+    public String publisher;
+
+    private CloudWatchServer server;
+    private DynamoDbSinkTask reference;
+    private DynamoDbSinkTask subject;
+    private String referenceWriters;
+    private String subjectWriters;
+    private List<List<SinkRecord>> polls;
+    private int next;
+    private long calls;
+
+    /** One iteration's paired figures (JMH secondary results, reported as they are). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Pair {
+        public long referenceRecords;
+        public long referenceCpuNanos;
+        public long referenceWallNanos;
+        public long subjectRecords;
+        public long subjectCpuNanos;
+        public long subjectWallNanos;
+        /** CPU time of the publisher's thread and of the SDK threads its client adds. */
+        public long publisherCpuNanos;
+        /** Bytes the publisher's threads allocated (what they add to the GC's work). */
+        public long publisherAllocatedBytes;
+        /** PutMetricData requests the stand-in received. */
+        public long putMetricDataRequests;
+
+        private CloudWatchOverheadBenchmark bench;
+        private long referenceWriters0;
+        private long subjectWriters0;
+        private long publisher0;
+        private long allocated0;
+        private long requests0;
+
+        @Setup(Level.Iteration)
+        public void begin(CloudWatchOverheadBenchmark b) {
+            bench = b;
+            referenceRecords = 0;
+            referenceCpuNanos = 0;
+            referenceWallNanos = 0;
+            subjectRecords = 0;
+            subjectCpuNanos = 0;
+            subjectWallNanos = 0;
+            referenceWriters0 = cpuNanos(b.referenceWriters);
+            subjectWriters0 = cpuNanos(b.subjectWriters);
+            publisher0 = cpuNanos(PUBLISHER_THREADS);
+            allocated0 = allocatedBytes(PUBLISHER_THREADS);
+            requests0 = b.requests();
+        }
+
+        @TearDown(Level.Iteration)
+        public void end() {
+            referenceCpuNanos += cpuNanos(bench.referenceWriters) - referenceWriters0;
+            subjectCpuNanos += cpuNanos(bench.subjectWriters) - subjectWriters0;
+            publisherCpuNanos = cpuNanos(PUBLISHER_THREADS) - publisher0;
+            publisherAllocatedBytes = allocatedBytes(PUBLISHER_THREADS) - allocated0;
+            putMetricDataRequests = bench.requests() - requests0;
+        }
     }
 
-    public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        List<SinkRecord> records = SinkThroughputBenchmark.records("bench", 20_000);
-        int dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = s.getLocalPort();
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+        List<SinkRecord> records = SinkThroughputBenchmark.records("bench", DISTINCT_RECORDS);
+        polls = new ArrayList<>();
+        for (int i = 0; i < records.size(); i += POLL) {
+            polls.add(records.subList(i, Math.min(records.size(), i + POLL)));
         }
-        try (CloudWatchServer healthy = CloudWatchServer.start(); CloudWatchServer hanging = CloudWatchServer.start()) {
-            hanging.mode(CloudWatchServer.Mode.HANG);
-            Map<String, Map<String, String>> variants = new java.util.LinkedHashMap<>();
-            variants.put("publisher off", props(null));
-            variants.put("off, field metrics on", fieldsOnly(props(null)));
-            variants.put("on, healthy CloudWatch", props(healthy.endpoint().toString()));
-            variants.put("on, CloudWatch hangs", props(hanging.endpoint().toString()));
-            variants.put("on, dead endpoint", props("http://127.0.0.1:" + dead));
-            Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
-            Map<String, List<Double>> perCpu = new java.util.LinkedHashMap<>();
-            Map<String, List<Double>> share = new java.util.LinkedHashMap<>();
-            variants.keySet().forEach(k -> share.put(k, new ArrayList<>()));
-            variants.keySet().forEach(k -> rates.put(k, new ArrayList<>()));
-            variants.keySet().forEach(k -> perCpu.put(k, new ArrayList<>()));
-            // Warm-up: JIT of every path.
-            for (Map<String, String> p : variants.values()) {
-                run(p, records, n / 4);
-            }
-            // Each round starts with another variant, so no variant always runs first or after the same one.
-            List<String> order = new ArrayList<>(variants.keySet());
-            for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < order.size(); i++) {
-                    String v = order.get((r + i) % order.size());
-                    double[] r2 = run(variants.get(v), records, n);
-                    rates.get(v).add(r2[0]);
-                    perCpu.get(v).add(r2[1]);
-                    share.get(v).add(r2[2]);
+        String endpoint = null;
+        switch (publisher) {
+            case "off":
+                break;
+            case "dead":
+                try (ServerSocket s = new ServerSocket(0)) {
+                    endpoint = "http://127.0.0.1:" + s.getLocalPort();
                 }
+                break;
+            default:
+                server = CloudWatchServer.start();
+                server.mode(switch (publisher) {
+                    case "ok" -> CloudWatchServer.Mode.OK;
+                    case "throttle" -> CloudWatchServer.Mode.THROTTLE;
+                    case "5xx" -> CloudWatchServer.Mode.SERVER_ERROR;
+                    default -> throw new IllegalArgumentException("publisher=" + publisher);
+                });
+                endpoint = server.endpoint().toString();
+        }
+        reference = BenchSupport.taskWithInMemoryDynamoDb();
+        reference.start(props("bench-reference", null));
+        referenceWriters = writerPrefix(reference, "");
+        subject = BenchSupport.taskWithInMemoryDynamoDb();
+        subject.start(props("bench", endpoint));
+        subjectWriters = writerPrefix(subject, referenceWriters);
+    }
+
+    /** The name prefix of the writer threads of {@code task} (started by its first put()), other than {@code not}. */
+    private String writerPrefix(DynamoDbSinkTask task, String not) {
+        task.put(polls.get(0));
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            String name = t == null ? "" : t.getThreadName();
+            if (name.startsWith("mskbridge-dynamodb-writer-") && (not.isEmpty() || !name.startsWith(not))) {
+                return name.substring(0, name.lastIndexOf('-') + 1);
             }
-            double offBest = best(rates.get("off, field metrics on"));
-            double offCpu = median(perCpu.get("off, field metrics on"));
-            StringBuilder report = new StringBuilder(String.format("%n=== DynamoDB sink put() throughput with the "
-                    + "CloudWatch publisher (%d records per run, %d runs each; in-memory DynamoDB; interval 1 s, "
-                    + "count.by.field and average.fields on) ===%n"
-                    + "  ratios to 'off, field metrics on' (the same data-path work without the publisher); wall clock: "
-                    + "best run (other processes only ever slow a run down); data-path CPU: records per second of CPU "
-                    + "time of the threads that run put() (the caller and the DynamoDB writers), median%n", n, rounds));
-            for (String v : variants.keySet()) {
-                double b = best(rates.get(v));
-                double c = median(perCpu.get(v));
-                report.append(String.format("  %-24s: %9.0f records/s, ratio %.3f | %9.0f records/CPU-s, ratio %.3f "
-                        + "(target >= 0.98) | publisher thread CPU %.2f %% of the data path's   runs %s%n", v, b,
-                        b / offBest, c, c / offCpu, 100 * median(share.get(v)),
-                        rates.get(v).stream().map(x -> String.format("%.0f", x)).toList()));
-            }
-            report.append(String.format("  points received by the healthy stand-in: %d%n", healthy.data().size()));
-            System.out.println(report);
+        }
+        throw new IllegalStateException("no DynamoDB writer threads found");
+    }
+
+    @Benchmark
+    public void put(Pair pair) {
+        List<SinkRecord> poll = polls.get(next);
+        next = next + 1 == polls.size() ? 0 : next + 1;
+        if ((calls++ & 1) == 0) {
+            timed(reference, poll, pair, false);
+            timed(subject, poll, pair, true);
+        } else {
+            timed(subject, poll, pair, true);
+            timed(reference, poll, pair, false);
         }
     }
 
-    private static Map<String, String> fieldsOnly(Map<String, String> p) {
+    private static void timed(DynamoDbSinkTask task, List<SinkRecord> poll, Pair pair, boolean isSubject) {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        task.put(poll);
+        long wall = System.nanoTime() - wall0;
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+        if (isSubject) {
+            pair.subjectRecords += poll.size();
+            pair.subjectCpuNanos += cpu;
+            pair.subjectWallNanos += wall;
+        } else {
+            pair.referenceRecords += poll.size();
+            pair.referenceCpuNanos += cpu;
+            pair.referenceWallNanos += wall;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        reference.stop();
+        subject.stop();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private long requests() {
+        return server == null ? 0 : server.requests();
+    }
+
+    static Map<String, String> props(String name, String endpoint) {
+        Map<String, String> p = new HashMap<>(BenchSupport.seedConfig("aws.access.key.id", "AKIDBENCH",
+                "aws.secret.access.key", "secret", "aws.credentials.provider", "static"));
+        p.put("name", name);
         p.put("metrics.cloudwatch.count.by.field", "event_type");
         p.put("metrics.cloudwatch.average.fields", "quality_score");
+        if (endpoint != null) {
+            p.put("metrics.cloudwatch.enabled", "true");
+            p.put("metrics.cloudwatch.endpoint.url", endpoint);
+            p.put("metrics.cloudwatch.interval.ms", "1000");
+        }
         return p;
     }
 
-    /** CPU time of the threads that run put(): this one and the task's DynamoDB writer threads. */
-    private static long dataPathCpuNanos() {
-        return cpuNanos(name -> name.equals(Thread.currentThread().getName())
-                || name.startsWith("mskbridge-dynamodb-writer"));
+    /** The publisher's thread and the SDK client's (connection reaper, timers). */
+    private static final String PUBLISHER_THREADS = "<publisher>";
+
+    private static boolean matches(String name, String prefix) {
+        return PUBLISHER_THREADS.equals(prefix)
+                ? name.startsWith("mskbridge-cloudwatch") || name.startsWith("idle-connection-reaper")
+                        || name.startsWith("sdk-")
+                : name.startsWith(prefix);
     }
 
-    /** CPU time of the publisher's thread and of the SDK client threads it adds (connection reaper, timers). */
-    private static long publisherCpuNanos() {
-        return cpuNanos(name -> name.startsWith("mskbridge-cloudwatch") || name.startsWith("idle-connection-reaper")
-                || name.startsWith("sdk-"));
-    }
-
-    private static long cpuNanos(java.util.function.Predicate<String> which) {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static long cpuNanos(String prefix) {
         long sum = 0;
-        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && which.test(t.getThreadName())) {
-                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t != null && matches(t.getThreadName(), prefix)) {
+                sum += Math.max(0, THREADS.getThreadCpuTime(t.getThreadId()));
             }
         }
         return sum;
     }
 
-    private static Map<String, String> props(String endpoint) {
-        Map<String, String> p = new HashMap<>(BenchSupport.seedConfig("aws.access.key.id", "AKIDBENCH",
-                "aws.secret.access.key", "secret", "aws.credentials.provider", "static"));
-        p.put("name", "bench");
-        if (endpoint != null) {
-            p.put("metrics.cloudwatch.enabled", "true");
-            p.put("metrics.cloudwatch.endpoint.url", endpoint);
-            p.put("metrics.cloudwatch.interval.ms", "1000");
-            fieldsOnly(p);
-        }
-        return p;
-    }
-
-    /** {records per second, records per second of data-path CPU time, publisher CPU / data-path CPU}. */
-    private static double[] run(Map<String, String> props, List<SinkRecord> records, int n) {
-        DynamoDbSinkTask task = BenchSupport.taskWithInMemoryDynamoDb();
-        task.start(props);
-        long cpu0 = dataPathCpuNanos();
-        long pub0 = publisherCpuNanos();
-        long t0 = System.nanoTime();
-        int done = 0;
-        while (done < n) {
-            for (int i = 0; i < records.size() && done < n; i += POLL) {
-                task.put(records.subList(i, Math.min(records.size(), i + POLL)));
-                done += POLL;
+    private static long allocatedBytes(String prefix) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) THREADS;
+        long sum = 0;
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t != null && matches(t.getThreadName(), prefix)) {
+                sum += Math.max(0, threads.getThreadAllocatedBytes(t.getThreadId()));
             }
         }
-        double rate = done / ((System.nanoTime() - t0) / 1e9);
-        long dataCpu = dataPathCpuNanos() - cpu0;
-        double perCpuSecond = done / (dataCpu / 1e9);
-        double publisherShare = (double) (publisherCpuNanos() - pub0) / dataCpu;
-        task.stop();
-        return new double[] {rate, perCpuSecond, publisherShare};
-    }
-
-    private static double best(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    }
-
-    private static double median(List<Double> xs) {
-        double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(a);
-        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+        return sum;
     }
 }
