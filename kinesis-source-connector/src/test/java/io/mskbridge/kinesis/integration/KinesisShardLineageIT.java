@@ -23,6 +23,7 @@ import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.FaultProxy;
 import io.mskbridge.harness.KinesisEmulator;
 import io.mskbridge.harness.SharedServers;
+import io.mskbridge.harness.Waits;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -135,18 +136,38 @@ class KinesisShardLineageIT {
             String latest = taskLatestMs(name);
             proxy.throttleRate(1.0);
             put(k, stream, 20, 40, HIGH_KEY);
+            int assignments = taskConfigsComputed(name);
             CONNECT.rest().call("POST", "/connectors/" + name + "/restart?includeTasks=true&onlyFailed=false", null)
                     .requireSuccess("restart connector and tasks");
             // Connect restarts the tasks with their stored configs first; a connector that resolved LATEST anew
-            // would then publish new ones and Connect would restart the tasks again (within the 5 s graceful stop).
-            CONNECT.rest().awaitRunning(name, 2, Duration.ofSeconds(90));
-            sleep(10_000);
+            // would then publish new ones as soon as it has computed them, and Connect would restart the tasks again.
+            Waits.until("the restarted connector computed its task configs", Duration.ofSeconds(60),
+                    () -> taskConfigsComputed(name) > assignments);
+            sleep(2_000);
             CONNECT.rest().awaitRunning(name, 2, Duration.ofSeconds(90));
             assertThat(taskLatestMs(name)).as("the moment LATEST stands for, after a connector restart").isEqualTo(latest);
             proxy.heal();
             assertExactlyOnceInKeyOrder(settled(stream, 40), 0, 40);
             CONNECT.rest().deleteConnector(name);
         }
+    }
+
+    /** How many times the connector has computed its task configs (its INFO line in the worker logs). */
+    private static int taskConfigsComputed(String connector) {
+        String line = "Kinesis source " + connector + ": ";
+        int n = 0;
+        for (ConnectCluster.Worker w : CONNECT.workers()) {
+            try {
+                for (String l : java.nio.file.Files.readAllLines(w.process().log())) {
+                    if (l.contains(line) && l.contains(" task(s) (tasks.max=")) {
+                        n++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return n;
     }
 
     /** The resolved LATEST moment in the connector's task configs, as Connect holds them. */
