@@ -289,7 +289,7 @@ class IamPoliciesTest {
         // The consumer the connector registers: kinesis.efo.consumer.name, else the connector's own name.
         String consumer = cfg.getOrDefault("kinesis.efo.consumer.name", connector);
         JsonNode policy = policy(connector, vars(connector));
-        String region = "arn:aws:kinesis:us-east-1:123456789012:stream/";
+        String region = "arn:aws:kinesis:" + SEED.get("region") + ":" + SEED.get("account_id") + ":stream/";
         for (String stream : list(cfg, "kinesis.stream.names")) {
             assertAllowed(policy, region + stream, "kinesis:RegisterStreamConsumer");
             String arn = region + stream + "/consumer/" + consumer + ":1700000000";
