@@ -121,7 +121,7 @@ public class ConnectCluster extends ManagedServer {
             stopWorker(workers.get(workers.size() - 1));
         }
         List<Worker> started = new ArrayList<>();
-        while (workers.size() + started.size() < n) {
+        while (workers.size() < n) { // launchWorker adds to workers
             started.add(launchWorker());
         }
         started.forEach(this::awaitWorkerUp);

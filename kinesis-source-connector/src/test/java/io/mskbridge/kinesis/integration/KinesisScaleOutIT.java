@@ -36,6 +36,7 @@ class KinesisScaleOutIT {
 
     @Test
     void tasksMoveWhenAWorkerStopsAndEveryRecordLandsExactlyOnce() {
+        assertThat(CONNECT.workers()).as("live workers of the shared cluster for this class").hasSize(3);
         String stream = "scale-out";
         KINESIS.createStream(stream, 4);
         KinesisClient k = KINESIS.client();
