@@ -204,10 +204,6 @@ final class SampleProducer {
         return aggregated;
     }
 
-    int sent() {
-        return sent.get();
-    }
-
     List<SampleEvents.Event> events() {
         return events;
     }
