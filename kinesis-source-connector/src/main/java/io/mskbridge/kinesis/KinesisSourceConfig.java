@@ -50,6 +50,7 @@ public class KinesisSourceConfig extends AbstractConfig {
     public static final String VALIDATE_TIMEOUT_MS = ReachabilityProbe.timeoutKey("kinesis");
     public static final String CONSUMER_MODE = "kinesis.consumer.mode";
     public static final String EFO_CONSUMER_NAME = "kinesis.efo.consumer.name";
+    public static final String EFO_VALIDATE_REGISTER = "kinesis.efo.validate.register";
 
     /** Internal task key: the shards a task reads, see {@link ShardSpec}. Not user-facing. */
     public static final String TASK_SHARDS = "kinesis.task.shards";
@@ -245,6 +246,16 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "subscription per consumer at a time. Deleting the connector leaves the consumer registered (it is billed until "
                         + "deregistered).",
                 FAN_OUT_GROUP, ++order, Width.MEDIUM, "Fan-out consumer name");
+        def.define(EFO_VALIDATE_REGISTER, Type.BOOLEAN, true, Importance.LOW,
+                "With " + CONSUMER_MODE + "=efo: whether validate() registers the stream consumer on a stream where it "
+                        + "is not registered yet. 'true': it does (the consumer the connector's start would register, "
+                        + "and then reuses), so that a missing kinesis:RegisterStreamConsumer permission is reported by "
+                        + "validate() instead of failing the connector's start; the consumer is billed per "
+                        + "consumer-shard hour from then on, also if the connector is never created (deregister it "
+                        + "then). 'false': validate() registers nothing, and a missing permission fails the start, "
+                        + "naming it. Where the consumer is registered already, validate() checks the permission "
+                        + "without registering anything, whatever this says.",
+                FAN_OUT_GROUP, ++order, Width.SHORT, "Register the consumer in validate()");
         return CloudWatchMetricsConfig.addTo(AwsConfig.addTo(def));
     }
 
@@ -346,6 +357,11 @@ public class KinesisSourceConfig extends AbstractConfig {
 
     public ConsumerMode consumerMode() {
         return ConfigEnums.parse(ConsumerMode.class, CONSUMER_MODE, getString(CONSUMER_MODE));
+    }
+
+    /** {@link #EFO_VALIDATE_REGISTER}. */
+    public boolean efoValidateRegister() {
+        return getBoolean(EFO_VALIDATE_REGISTER);
     }
 
     /** The stream consumer's name: {@link #EFO_CONSUMER_NAME}, else derived from the connector's name. */

@@ -553,10 +553,11 @@ public class KinesisSourceConnector extends SourceConnector {
     }
 
     /**
-     * With {@code kinesis.consumer.mode=efo}: DescribeStreamConsumer on every stream and, where the consumer is
-     * already registered and ACTIVE, a SubscribeToShard on one shard (cancelled at once), so that a missing
-     * permission is reported here rather than by a failing task. RegisterStreamConsumer cannot be tried without
-     * registering (billed), so a consumer not yet registered is left to {@link #start}, whose error names it.
+     * With {@code kinesis.consumer.mode=efo}, for every stream, the steps of {@link FanOutProbe}: DescribeStreamConsumer,
+     * RegisterStreamConsumer (without registering when the consumer exists; with
+     * {@code kinesis.efo.validate.register=true}, registering it when it does not), and SubscribeToShard on one shard
+     * once the consumer is ACTIVE, so that a missing permission is reported here, naming the call, rather than by a
+     * failing start or task.
      */
     private void checkFanOut(KinesisSourceConfig c, AwsSettings settings, ConfigErrors errors) {
         String name = c.efoConsumerName();
@@ -578,10 +579,14 @@ public class KinesisSourceConnector extends SourceConnector {
                     return client;
                 }
             };
+            String field = KinesisSourceConfig.EFO_CONSUMER_NAME;
             for (String stream : c.streamNames()) {
-                probe.run("DescribeStreamConsumer and SubscribeToShard (consumer " + name + " of stream " + stream + ")",
-                        KinesisSourceConfig.EFO_CONSUMER_NAME,
-                        () -> FanOutProbe.check(k, async, stream, name, c.validateTimeout()), null)
+                FanOutProbe steps = new FanOutProbe(k, stream, name, c.validateTimeout());
+                String of = "(consumer " + name + " of stream " + stream + ")";
+                probe.run("DescribeStreamConsumer " + of, field, steps::describe, null)
+                        .or(() -> probe.run("RegisterStreamConsumer " + of, field,
+                                () -> steps.register(c.efoValidateRegister()), null))
+                        .or(() -> probe.run("SubscribeToShard " + of, field, () -> steps.subscribe(async), null))
                         .ifPresent(p -> errors.attach(p.field(), p.message()));
             }
         }

@@ -310,6 +310,8 @@ final class FakeKinesis implements KinesisClient {
     volatile int describesUntilActive = 1;
     /** Thrown by RegisterStreamConsumer and DescribeStreamConsumer when set. */
     volatile RuntimeException consumerFailure;
+    /** Thrown by RegisterStreamConsumer only (an identity that may describe but not register), when set. */
+    volatile RuntimeException registerFailure;
     private int describesLeft;
     private int consumerGeneration;
 
@@ -335,6 +337,9 @@ final class FakeKinesis implements KinesisClient {
         registerCalls.incrementAndGet();
         if (consumerFailure != null) {
             throw consumerFailure;
+        }
+        if (registerFailure != null) {
+            throw registerFailure;
         }
         if (!streamArn().equals(r.streamARN())) {
             throw notFound("(stream " + r.streamARN() + ")");

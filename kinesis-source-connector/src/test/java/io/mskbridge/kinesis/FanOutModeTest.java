@@ -190,7 +190,8 @@ class FanOutModeTest {
     void validateReportsAMissingFanOutPermissionOnTheCredentialsField() {
         kinesis.shard("shardId-0", null);
         Map<String, String> p = props();
-        // Allowed, consumer not registered yet (start() registers it): nothing to report.
+        p.put(KinesisSourceConfig.EFO_VALIDATE_REGISTER, "false");
+        // Allowed, consumer not registered, registering in validate() turned off: nothing called, nothing to report.
         assertThat(validate(p)).isEmpty();
         assertThat(kinesis.registerCalls.get()).as("validate() registers nothing").isZero();
         assertThat(asyncClientsBuilt.get()).as("no subscription to try, so no async client to build and close").isZero();
@@ -198,25 +199,62 @@ class FanOutModeTest {
         kinesis.consumerFailure = FakeKinesis.accessDenied();
         Map<String, List<String>> e = validate(p);
         assertThat(e).containsOnlyKeys("aws.credentials.provider");
-        assertThat(e.get("aws.credentials.provider").get(0)).contains("DescribeStreamConsumer")
+        assertThat(e.get("aws.credentials.provider").get(0)).contains("may not call DescribeStreamConsumer")
                 .contains("kinesis:SubscribeToShard").contains("/consumer/");
         kinesis.consumerFailure = null;
 
-        // Registered and ACTIVE: SubscribeToShard is tried, and its denial reported.
+        // Registered and ACTIVE: RegisterStreamConsumer under the taken name (refused, nothing registered) and
+        // SubscribeToShard are tried, and their denials reported.
         registerActive("unit");
+        String arn = kinesis.consumers.get("unit").consumerARN();
+        int calls = kinesis.registerCalls.get();
         assertThat(validate(p)).isEmpty();
+        assertThat(kinesis.registerCalls.get()).as("the registration is tried").isEqualTo(calls + 1);
+        assertThat(kinesis.consumers.get("unit").consumerARN()).as("and registers nothing").isEqualTo(arn);
         assertThat(fanOut.positions).hasSize(1);
         assertThat(asyncClientsBuilt.get()).isEqualTo(1);
+        kinesis.registerFailure = FakeKinesis.accessDenied();
+        e = validate(p);
+        assertThat(e).containsOnlyKeys("aws.credentials.provider");
+        assertThat(e.get("aws.credentials.provider").get(0)).contains("may not call RegisterStreamConsumer")
+                .contains("not authorized").contains("kinesis:RegisterStreamConsumer");
+        assertThat(fanOut.positions).as("steps stop at the first denial").hasSize(1);
+        kinesis.registerFailure = null;
         fanOut.subscribeFaults.add(FakeKinesis::accessDenied);
         e = validate(p);
         assertThat(e).containsOnlyKeys("aws.credentials.provider");
-        assertThat(e.get("aws.credentials.provider").get(0)).contains("SubscribeToShard").contains("not authorized");
+        assertThat(e.get("aws.credentials.provider").get(0)).contains("may not call SubscribeToShard")
+                .contains("not authorized");
 
         // Polling mode asks nothing of fan-out.
         p.put(KinesisSourceConfig.CONSUMER_MODE, "polling");
         fanOut.subscribeFaults.add(FakeKinesis::accessDenied);
         kinesis.consumerFailure = FakeKinesis.accessDenied();
         assertThat(validate(p)).isEmpty();
+    }
+
+    @Test
+    void validateRegistersAMissingConsumerSoADeniedRegistrationIsReportedThere() {
+        kinesis.shard("shardId-0", null);
+        Map<String, String> p = props();
+        kinesis.registerFailure = FakeKinesis.accessDenied();
+        Map<String, List<String>> e = validate(p);
+        assertThat(e).containsOnlyKeys("aws.credentials.provider");
+        assertThat(e.get("aws.credentials.provider").get(0)).contains("may not call RegisterStreamConsumer")
+                .contains("consumer unit of stream " + STREAM).contains("kinesis:RegisterStreamConsumer");
+        assertThat(kinesis.consumers).isEmpty();
+
+        // Allowed: registered once, waited for until ACTIVE, then SubscribeToShard tried with it.
+        kinesis.registerFailure = null;
+        assertThat(validate(p)).isEmpty();
+        assertThat(kinesis.activeConsumerArn("unit")).isNotNull();
+        assertThat(fanOut.positions).hasSize(1);
+        // The connector's start reuses it.
+        int calls = kinesis.registerCalls.get();
+        startConnector(props());
+        assertThat(kinesis.registerCalls.get()).isEqualTo(calls);
+        assertThat(connector.taskConfigs(1).get(0).get(KinesisSourceConfig.TASK_EFO_CONSUMERS))
+                .contains(kinesis.activeConsumerArn("unit"));
     }
 
     @Test

@@ -74,6 +74,7 @@ public class FaultProxy extends ManagedServer {
     private volatile boolean conditionalNotImplemented;
     private volatile Duration latency = Duration.ofMillis(200);
     private volatile Predicate<Request> filter = r -> true;
+    private volatile Predicate<Request> denied = r -> false;
 
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -82,6 +83,7 @@ public class FaultProxy extends ManagedServer {
     private final AtomicLong delayed = new AtomicLong();
     private final AtomicLong expiredIterators = new AtomicLong();
     private final AtomicLong conditionalConflicts = new AtomicLong();
+    private final AtomicLong denials = new AtomicLong();
 
     private ServerSocket server;
     private ExecutorService pool;
@@ -163,11 +165,28 @@ public class FaultProxy extends ManagedServer {
         return this;
     }
 
+    /**
+     * Answers every matching request with an access denial in the service's wire format, as AWS answers a call the
+     * identity's policies do not allow (Kinesis/DynamoDB {@code AccessDeniedException}, HTTP 400, naming the action
+     * of the {@code X-Amz-Target}; S3 {@code 403 AccessDenied}). Independent of the fault rates and of
+     * {@link #onlyFor}; {@link #heal()} lifts it. Safe to change while running.
+     */
+    public FaultProxy deny(Predicate<Request> predicate) {
+        denied = predicate;
+        return this;
+    }
+
+    /** How many requests {@link #deny} answered. */
+    public long denials() {
+        return denials.get();
+    }
+
     /** Stops injecting faults (the proxy keeps forwarding). */
     public FaultProxy heal() {
         throttleRate = serverErrorRate = resetRate = resetAfterUpstreamRate = latencyRate = expiredIteratorRate = 0;
         conditionalConflictRate = 0;
         conditionalNotImplemented = false;
+        denied = r -> false;
         return this;
     }
 
@@ -303,6 +322,11 @@ public class FaultProxy extends ManagedServer {
                 }
                 byte[] body = readBody(in, headers, false, false);
                 requests.incrementAndGet();
+                if (denied.test(req)) {
+                    denials.incrementAndGet();
+                    writeResponse(out, accessDenied(req), "HEAD".equals(req.method()));
+                    continue;
+                }
                 Fault fault = decide(req);
                 if (fault == Fault.RESET) {
                     resets.incrementAndGet();
@@ -432,6 +456,20 @@ public class FaultProxy extends ManagedServer {
             case DYNAMODB -> awsJson(req, 400, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
                     "The level of configured provisioned throughput for the table was exceeded (injected)", "application/x-amz-json-1.0");
             case S3 -> s3Error(503, "Slow Down", "SlowDown", "Please reduce your request rate. (injected)");
+        };
+    }
+
+    private Response accessDenied(Request req) {
+        String target = req.target();
+        String action = target.substring(target.indexOf('.') + 1);
+        String message = "User: arn:aws:sts::000000000000:assumed-role/mskbridge-test/session is not authorized to "
+                + "perform: " + service.name().toLowerCase(Locale.ROOT) + ":" + action + " because no identity-based "
+                + "policy allows the " + service.name().toLowerCase(Locale.ROOT) + ":" + action + " action (injected)";
+        return switch (service) {
+            case KINESIS -> awsJson(req, 400, "AccessDeniedException", message, "application/x-amz-json-1.1");
+            case DYNAMODB -> awsJson(req, 400, "com.amazon.coral.service#AccessDeniedException", message,
+                    "application/x-amz-json-1.0");
+            case S3 -> s3Error(403, "Forbidden", "AccessDenied", "Access Denied (injected)");
         };
     }
 

@@ -167,4 +167,50 @@ class KinesisSourceIT {
         errors = ConnectRest.errors(CONNECT.rest().validate("io.mskbridge.kinesis.KinesisSourceConnector", c));
         assertThat(errors).containsOnlyKeys("aws.endpoint.url");
     }
+
+    /**
+     * A worker's validate() in efo mode, with the emulator behind a proxy that denies RegisterStreamConsumer as AWS
+     * would (static keys, so permission problems go to aws.access.key.id): reported naming the permission when the
+     * consumer is not registered yet (validate() registers it, kinesis.efo.validate.register=true) and also when it
+     * is (validate() then asks under the taken name, which an allowed identity is refused with
+     * ResourceInUseException); with registering in validate() off, nothing is asked.
+     */
+    @Test
+    void validateReportsADeniedRegisterStreamConsumerWhetherOrNotTheConsumerIsRegistered() {
+        ensureWorker();
+        String stream = "efo-denied";
+        KINESIS.createStream(stream, 1);
+        String plugin = "io.mskbridge.kinesis.KinesisSourceConnector";
+        try (FaultProxy proxy = new FaultProxy(KINESIS.endpoint(), FaultProxy.Service.KINESIS)
+                .deny(r -> r.target().endsWith(".RegisterStreamConsumer"))) {
+            proxy.start();
+            Map<String, String> c = connector(stream, proxy.endpoint(), 1);
+            c.put("name", "efo-denied-source");
+            c.put("kinesis.consumer.mode", "efo");
+
+            c.put("kinesis.efo.validate.register", "false");
+            assertThat(ConnectRest.errors(CONNECT.rest().validate(plugin, c))).isEmpty();
+            assertThat(proxy.denials()).as("nothing registered, nothing asked").isZero();
+
+            c.remove("kinesis.efo.validate.register");
+            Map<String, List<String>> errors = ConnectRest.errors(CONNECT.rest().validate(plugin, c));
+            assertThat(errors).containsOnlyKeys("aws.access.key.id");
+            assertThat(errors.get("aws.access.key.id").get(0))
+                    .contains("may not call RegisterStreamConsumer (consumer efo-denied-source of stream efo-denied)")
+                    .contains("not authorized to perform: kinesis:RegisterStreamConsumer")
+                    .contains("Grant it kinesis:RegisterStreamConsumer");
+            assertThat(proxy.denials()).isEqualTo(1);
+
+            KinesisClient k = KINESIS.client();
+            String streamArn = k.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
+            k.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("efo-denied-source"));
+            Waits.until("consumer ACTIVE", Duration.ofSeconds(30), () -> k.describeStreamConsumer(b -> b
+                    .streamARN(streamArn).consumerName("efo-denied-source")).consumerDescription().consumerStatusAsString()
+                    .equals("ACTIVE"));
+            errors = ConnectRest.errors(CONNECT.rest().validate(plugin, c));
+            assertThat(errors).containsOnlyKeys("aws.access.key.id");
+            assertThat(errors.get("aws.access.key.id").get(0)).contains("may not call RegisterStreamConsumer");
+            assertThat(proxy.denials()).as("asked although the consumer is registered").isEqualTo(2);
+        }
+    }
 }
