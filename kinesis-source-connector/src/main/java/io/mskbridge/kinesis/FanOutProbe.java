@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.reactivestreams.Subscriber;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -38,7 +40,7 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  *       consumer is registered then (the one the connector's start would register and then reuses), otherwise
  *       nothing is called and a denial fails the start, naming the permission;</li>
  *   <li>{@link #subscribe}: once the consumer is ACTIVE (waited for within the step's timeout after a registration),
- *       SubscribeToShard at LATEST on one shard, cancelled as soon as the service accepts it.</li>
+ *       SubscribeToShard on a shard id no stream has, so that only the authorization is tested.</li>
  * </ol>
  * Each step throws what the service answered; only the connector's probe decides what it means (an access denial
  * is reported on the credentials field). Not thread-safe: the steps run one after the other.
@@ -53,6 +55,8 @@ final class FanOutProbe {
             + "consumer (arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<consumer name>:*)";
 
     private static final long DESCRIBE_EVERY_MS = 500;
+    /** The shard id step 3 subscribes to: valid in form, and on no stream (ids count up from 0 per stream). */
+    static final String PROBE_SHARD = "shardId-999999999999";
 
     private final KinesisClient kinesis;
     private final String stream;
@@ -102,8 +106,10 @@ final class FanOutProbe {
 
     /**
      * Step 3: when the consumer is ACTIVE (after a registration here, waited for within the timeout) and an async
-     * client is given, SubscribeToShard at LATEST on one shard. ResourceInUseException means a task already holds
-     * that subscription, which is fine.
+     * client is given, SubscribeToShard on {@link #PROBE_SHARD}, a shard id no stream has: an authorized call is
+     * answered ResourceNotFoundException (or, by an emulator, an empty subscription), a denied one
+     * AccessDeniedException, and no subscription of a real shard is opened, none that a task would have to wait
+     * for (an emulator may hold a cancelled subscription for its full 5 minutes).
      */
     void subscribe(Supplier<KinesisAsyncClient> asyncClient) throws Exception {
         long end = System.currentTimeMillis() + timeout.toMillis();
@@ -125,13 +131,13 @@ final class FanOutProbe {
             return;
         }
         String consumerArn = consumer.consumerARN();
-        String shardId = kinesis.listShards(b -> b.streamName(stream).maxResults(1)).shards().get(0).shardId();
-        CompletableFuture<Void> accepted = new CompletableFuture<>();
-        CompletableFuture<Void> call = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId)
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        AtomicReference<Subscription> events = new AtomicReference<>();
+        CompletableFuture<Void> call = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(PROBE_SHARD)
                 .startingPosition(p -> p.type(ShardIteratorType.LATEST)), new SubscribeToShardResponseHandler() {
                     @Override
                     public void responseReceived(SubscribeToShardResponse response) {
-                        accepted.complete(null);
+                        answered.complete(null);
                     }
 
                     @Override
@@ -139,43 +145,55 @@ final class FanOutProbe {
                         publisher.subscribe(new Subscriber<SubscribeToShardEventStream>() {
                             @Override
                             public void onSubscribe(Subscription s) {
-                                s.cancel();
+                                events.set(s);
+                                // The first event (or the error in the stream) is the answer.
+                                s.request(1);
                             }
 
                             @Override
                             public void onNext(SubscribeToShardEventStream e) {
+                                answered.complete(null);
                             }
 
                             @Override
                             public void onError(Throwable t) {
+                                answered.completeExceptionally(t);
                             }
 
                             @Override
                             public void onComplete() {
+                                answered.complete(null);
                             }
                         });
                     }
 
                     @Override
                     public void exceptionOccurred(Throwable t) {
-                        accepted.completeExceptionally(t);
+                        answered.completeExceptionally(t);
                     }
 
                     @Override
                     public void complete() {
-                        accepted.complete(null);
+                        answered.complete(null);
                     }
                 });
         try {
-            accepted.get(Math.max(100, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            answered.get(Math.max(100, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = AwsErrors.unwrap(e.getCause());
-            if (!(cause instanceof ResourceInUseException)) {
+            // Answers Kinesis gives an authorized call only: no such shard, or (not expected here) a subscription
+            // held elsewhere or a bad argument.
+            if (!(cause instanceof ResourceNotFoundException || cause instanceof ResourceInUseException
+                    || cause instanceof InvalidArgumentException)) {
                 throw cause instanceof Exception ? (Exception) cause : e;
             }
         } catch (TimeoutException e) {
             // No answer yet is not a denial: the task will tell.
         } finally {
+            Subscription s = events.get();
+            if (s != null) {
+                s.cancel();
+            }
             call.cancel(true);
         }
     }
