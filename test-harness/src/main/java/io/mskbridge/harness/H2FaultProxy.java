@@ -81,8 +81,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *
  * <p>{@link #endShardsLikeKinesis} plays the end of a closed shard as Kinesis does and the emulator (kinesis-local
  * 0.6.2) does not: from AWS docs (the SubscribeToShardEvent API reference), {@code ChildShards} is "returned only at
- * the end of the current shard"; the last event has no {@code ContinuationSequenceNumber} (AWS's own answer on
- * re:Post, and the SDK's model has it optional; the API reference marks it required). The emulator sends one event a
+ * the end of the current shard"; the last event has no {@code ContinuationSequenceNumber} (an answer on AWS
+ * re:Post, not the docs: the API reference marks the field required). The emulator sends one event a
  * second for ever, its continuation the last record's sequence number, {@code ChildShards} always null. In this mode
  * the proxy cuts each subscription's event stream into its messages ({@link EventStreamCodec}) and holds every
  * SubscribeToShardEvent until it has asked the emulator, over HTTP/1.1 ({@link ShardEnds}), whether the shard is
