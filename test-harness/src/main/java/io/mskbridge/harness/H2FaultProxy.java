@@ -124,7 +124,11 @@ public class H2FaultProxy extends ManagedServer {
     private final AtomicLong shardEnds = new AtomicLong();
     private final AtomicLong endShardsErrors = new AtomicLong();
     private volatile String lastEndShardsError;
-    /** The emulator's view of shard ends, and the thread its blocking calls run on; made with the first use. */
+    /**
+     * The emulator's view of shard ends, and the thread its blocking calls run on; made with the first use, under
+     * their own lock (the event loop takes it; {@link #close} holds this object's while it waits for the loop).
+     */
+    private final Object lookupLock = new Object();
     private ShardEnds ends;
     private ExecutorService lookups;
 
@@ -267,22 +271,26 @@ public class H2FaultProxy extends ManagedServer {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        synchronized (this) {
+        synchronized (lookupLock) {
             if (lookups != null) {
                 lookups.shutdownNow();
                 ends.close();
+                lookups = null;
             }
         }
     }
 
     /** Runs {@code lookup} off the event loop (it blocks on the emulator), in the order of the calls. */
-    private synchronized <T> CompletableFuture<T> lookup(Function<ShardEnds, T> lookup) {
-        if (lookups == null) {
-            ends = new ShardEnds(target);
-            lookups = Executors.newSingleThreadExecutor(new DefaultThreadFactory("h2-fault-proxy-shard-ends", true));
+    private <T> CompletableFuture<T> lookup(Function<ShardEnds, T> lookup) {
+        synchronized (lookupLock) {
+            if (lookups == null) {
+                ends = new ShardEnds(target);
+                lookups = Executors.newSingleThreadExecutor(new DefaultThreadFactory("h2-fault-proxy-shard-ends",
+                        true));
+            }
+            ShardEnds e = ends;
+            return CompletableFuture.supplyAsync(() -> lookup.apply(e), lookups);
         }
-        ShardEnds e = ends;
-        return CompletableFuture.supplyAsync(() -> lookup.apply(e), lookups);
     }
 
     private Bootstrap connectTarget(Channel client, ChannelInitializer<SocketChannel> init) {

@@ -72,9 +72,7 @@ class KinesisFanOutIT {
         long t0 = System.currentTimeMillis();
         String stream = "efo-stream";
         String name = "efo-source";
-        KINESIS.createStream(stream, 1);
-        CONNECT.kafka().createTopic(stream, 1);
-        KinesisClient k = KINESIS.client();
+        KinesisClient k = newStream(stream);
 
         Map<String, String> c = connector(stream, KINESIS.endpoint(), 2);
         c.put("exactly.once.support", "required");
@@ -96,10 +94,7 @@ class KinesisFanOutIT {
 
         // A split mid-stream, then a SIGKILL of the only worker while the children are read; a new worker JVM
         // resumes the subscriptions from the committed offsets.
-        Shard parent = k.listShards(b -> b.streamName(stream)).shards().get(0);
-        k.splitShard(b -> b.streamName(stream).shardToSplit(parent.shardId())
-                .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString()));
-        KINESIS.awaitActive(stream);
+        List<Shard> children = splitInTwo(k, stream);
         put(k, stream, 60, 80);
         CONNECT.kafka().readAll(List.of(stream), 70, Duration.ofSeconds(60), "read_committed");
         CONNECT.killWorker(CONNECT.workers().get(0));
@@ -111,12 +106,7 @@ class KinesisFanOutIT {
         long killed = System.currentTimeMillis();
 
         // A merge of the two children while records flow: the merged shard waits for both parents.
-        List<Shard> children = k.listShards(b -> b.streamName(stream)).shards().stream()
-                .filter(s -> parent.shardId().equals(s.parentShardId())).toList();
-        assertThat(children).hasSize(2);
-        k.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0).shardId())
-                .adjacentShardToMerge(children.get(1).shardId()));
-        KINESIS.awaitActive(stream);
+        merge(k, stream, children);
         put(k, stream, 120, 140);
         List<ConsumerRecord<byte[], byte[]>> got = settled(stream, 140);
         assertExactlyOnceInKeyOrder(got, 0, 140);
@@ -138,9 +128,7 @@ class KinesisFanOutIT {
         long t0 = System.currentTimeMillis();
         String stream = "efo-faults";
         String name = "efo-faults";
-        KINESIS.createStream(stream, 1);
-        CONNECT.kafka().createTopic(stream, 1);
-        KinesisClient k = KINESIS.client();
+        KinesisClient k = newStream(stream);
         String streamArn = streamArn(k, stream);
         try (H2FaultProxy proxy = new H2FaultProxy(KINESIS.endpoint())) {
             proxy.start();
@@ -212,9 +200,7 @@ class KinesisFanOutIT {
         long t0 = System.currentTimeMillis();
         String stream = "efo-child-shards";
         String name = "efo-child-shards";
-        KINESIS.createStream(stream, 1);
-        CONNECT.kafka().createTopic(stream, 1);
-        KinesisClient k = KINESIS.client();
+        KinesisClient k = newStream(stream);
         try (H2FaultProxy proxy = new H2FaultProxy(KINESIS.endpoint()).endShardsLikeKinesis()) {
             proxy.start();
             Map<String, String> c = connector(stream, proxy.endpoint(), 1);
@@ -228,28 +214,21 @@ class KinesisFanOutIT {
             long started = System.currentTimeMillis();
 
             String parent = k.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
-            k.splitShard(b -> b.streamName(stream).shardToSplit(parent)
-                    .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString()));
-            KINESIS.awaitActive(stream);
+            List<Shard> children = splitInTwo(k, stream);
+            List<String> childIds = children.stream().map(Shard::shardId).toList();
             long split = System.currentTimeMillis();
             put(k, stream, 20, 40);
             CONNECT.kafka().readAll(List.of(stream), 40, Duration.ofSeconds(60), "read_committed");
             long childrenRead = System.currentTimeMillis();
-            List<String> children = k.listShards(b -> b.streamName(stream)).shards().stream()
-                    .filter(s -> parent.equals(s.parentShardId())).map(Shard::shardId).toList();
-            assertThat(children).hasSize(2);
             assertThat(childrenRead - split).as("the children read within the discovery interval")
                     .isLessThan(Duration.ofSeconds(60).toMillis());
 
-            k.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0)).adjacentShardToMerge(children.get(1)));
-            KINESIS.awaitActive(stream);
+            String merged = merge(k, stream, children);
             put(k, stream, 40, 60);
             List<ConsumerRecord<byte[], byte[]>> got = settled(stream, 60);
             assertExactlyOnceInKeyOrder(got, 0, 60);
             assertThat(KinesisFixtures.countsByHeader(got, "kinesis.shard.id")).as("parent, two children, merged")
                     .hasSize(4);
-            String merged = k.listShards(b -> b.streamName(stream)).shards().stream()
-                    .filter(s -> s.adjacentParentShardId() != null).map(Shard::shardId).findFirst().orElseThrow();
 
             // The end of each closed shard was played, and its reader took the ChildShards path.
             assertThat(proxy.shardEnds()).as("%s", proxy).isGreaterThanOrEqualTo(3);
@@ -258,8 +237,8 @@ class KinesisFanOutIT {
             // ("children unknown" if the reader ignored ChildShards; the connector's new-shard check, every 5 s,
             // would then still assign the children within seconds, so the log is what tells the two paths apart.)
             assertThat(log).as("ShardFeed.closed of the parent names the children from its final event")
-                    .contains(stream + "/" + parent + " is closed and fully read (children " + children + ")");
-            for (String child : children) {
+                    .contains(stream + "/" + parent + " is closed and fully read (children " + childIds + ")");
+            for (String child : childIds) {
                 assertThat(log).as("ShardFeed.closed of %s names the merged shard", child)
                         .contains(stream + "/" + child + " is closed and fully read (children [" + merged + "])");
             }
@@ -270,6 +249,35 @@ class KinesisFanOutIT {
             System.out.printf("KinesisFanOutIT ChildShards: start %d ms, split to children read %d ms, merge %d ms, "
                     + "total %d ms; %s%n", started - t0, childrenRead - split, end - childrenRead, end - t0, proxy);
         }
+    }
+
+    /** A fresh 1-shard stream and its topic. */
+    private static KinesisClient newStream(String stream) {
+        KINESIS.createStream(stream, 1);
+        CONNECT.kafka().createTopic(stream, 1);
+        return KINESIS.client();
+    }
+
+    /** Splits the stream's only open shard in two halves of the hash key space; returns the two children. */
+    private static List<Shard> splitInTwo(KinesisClient k, String stream) {
+        String parent = k.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
+        k.splitShard(b -> b.streamName(stream).shardToSplit(parent)
+                .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString()));
+        KINESIS.awaitActive(stream);
+        List<Shard> children = k.listShards(b -> b.streamName(stream)).shards().stream()
+                .filter(s -> parent.equals(s.parentShardId())).toList();
+        assertThat(children).hasSize(2);
+        return children;
+    }
+
+    /** Merges the two children of a split; returns the merged shard's id. */
+    private static String merge(KinesisClient k, String stream, List<Shard> children) {
+        k.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0).shardId())
+                .adjacentShardToMerge(children.get(1).shardId()));
+        KINESIS.awaitActive(stream);
+        return k.listShards(b -> b.streamName(stream)).shards().stream()
+                .filter(s -> children.get(0).shardId().equals(s.parentShardId())).map(Shard::shardId).findFirst()
+                .orElseThrow();
     }
 
     private static String workerLogs() throws IOException {
