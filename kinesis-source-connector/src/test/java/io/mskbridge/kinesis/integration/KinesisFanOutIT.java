@@ -5,7 +5,9 @@ import static io.mskbridge.kinesis.integration.KinesisFixtures.connector;
 import static io.mskbridge.kinesis.integration.KinesisFixtures.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import io.mskbridge.harness.H2FaultProxy.Fault;
 import io.mskbridge.harness.KinesisEmulator;
 import io.mskbridge.harness.SharedServers;
 import io.mskbridge.harness.Waits;
+import io.mskbridge.kinesis.KinesisSourceConfig;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
@@ -28,13 +31,19 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /**
  * Enhanced fan-out on the real path: a Connect 3.7.2 worker JVM (exactly-once source) subscribing over HTTP/2
  * (h2c on the emulator's plain port) to the Kinesis emulator, which implements SubscribeToShard and resharding.
- * The servers start once for two scenarios, each on its own stream and connector, every record exactly once
+ * The servers start once for three scenarios, each on its own stream and connector, every record exactly once
  * and in key order at its end: a connector switched from polling to efo mid-stream, a split, a SIGKILL of the
  * worker while the children are read, with a new worker JVM taking over, and a merge of the two children while
- * records flow; and faults through {@link H2FaultProxy}: subscribe errors, resets in the middle of a
- * subscription and the stream consumer deregistered behind the connector's back. (kinesis-local 0.6.2
- * never sends a closed shard's last event with ChildShards, its events always carry {@code ChildShards: None}:
- * here a parent's end is found by the connector's shard discovery; the unit tests cover that event.)
+ * records flow; faults through {@link H2FaultProxy}: subscribe errors, resets in the middle of a subscription and
+ * the stream consumer deregistered behind the connector's back; and the ChildShards path, a split then a merge.
+ *
+ * <p>kinesis-local 0.6.2 never sends a closed shard's last event: its events come once a second for ever, with the
+ * last record's sequence number as continuation and {@code ChildShards} null. Without a proxy (the first scenario)
+ * a parent's end is found by the connector's shard discovery from the committed offsets. The ChildShards scenario
+ * has {@link H2FaultProxy#endShardsLikeKinesis} play that end as Kinesis does (from AWS docs, ChildShards only at
+ * the end of the shard, and the last event without a continuation; see the proxy's class comment): the event whose
+ * continuation is the closed shard's last record becomes the final one, naming the children, and the subscription
+ * completes. So what it verifies is the reader and the connector on such an event, not that Kinesis sends it so.
  */
 class KinesisFanOutIT {
 
@@ -42,6 +51,7 @@ class KinesisFanOutIT {
     static final SharedServers SERVERS = KinesisItServers.withWorkers(1);
     static final KinesisEmulator KINESIS = KinesisItServers.KINESIS;
     static final ConnectCluster CONNECT = KinesisItServers.CONNECT;
+    private static final String DISCOVERY_INTERVAL = KinesisSourceConfig.DISCOVERY_INTERVAL_MS;
 
     private static List<ConsumerRecord<byte[], byte[]>> settled(String topic, int n) {
         CONNECT.kafka().readAll(List.of(topic), n, Duration.ofSeconds(60), "read_committed");
@@ -62,9 +72,7 @@ class KinesisFanOutIT {
         long t0 = System.currentTimeMillis();
         String stream = "efo-stream";
         String name = "efo-source";
-        KINESIS.createStream(stream, 1);
-        CONNECT.kafka().createTopic(stream, 1);
-        KinesisClient k = KINESIS.client();
+        KinesisClient k = newStream(stream);
 
         Map<String, String> c = connector(stream, KINESIS.endpoint(), 2);
         c.put("exactly.once.support", "required");
@@ -86,10 +94,7 @@ class KinesisFanOutIT {
 
         // A split mid-stream, then a SIGKILL of the only worker while the children are read; a new worker JVM
         // resumes the subscriptions from the committed offsets.
-        Shard parent = k.listShards(b -> b.streamName(stream)).shards().get(0);
-        k.splitShard(b -> b.streamName(stream).shardToSplit(parent.shardId())
-                .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString()));
-        KINESIS.awaitActive(stream);
+        List<Shard> children = splitInTwo(k, stream);
         put(k, stream, 60, 80);
         CONNECT.kafka().readAll(List.of(stream), 70, Duration.ofSeconds(60), "read_committed");
         CONNECT.killWorker(CONNECT.workers().get(0));
@@ -101,12 +106,7 @@ class KinesisFanOutIT {
         long killed = System.currentTimeMillis();
 
         // A merge of the two children while records flow: the merged shard waits for both parents.
-        List<Shard> children = k.listShards(b -> b.streamName(stream)).shards().stream()
-                .filter(s -> parent.shardId().equals(s.parentShardId())).toList();
-        assertThat(children).hasSize(2);
-        k.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0).shardId())
-                .adjacentShardToMerge(children.get(1).shardId()));
-        KINESIS.awaitActive(stream);
+        merge(k, stream, children);
         put(k, stream, 120, 140);
         List<ConsumerRecord<byte[], byte[]>> got = settled(stream, 140);
         assertExactlyOnceInKeyOrder(got, 0, 140);
@@ -128,9 +128,7 @@ class KinesisFanOutIT {
         long t0 = System.currentTimeMillis();
         String stream = "efo-faults";
         String name = "efo-faults";
-        KINESIS.createStream(stream, 1);
-        CONNECT.kafka().createTopic(stream, 1);
-        KinesisClient k = KINESIS.client();
+        KinesisClient k = newStream(stream);
         String streamArn = streamArn(k, stream);
         try (H2FaultProxy proxy = new H2FaultProxy(KINESIS.endpoint())) {
             proxy.start();
@@ -188,6 +186,106 @@ class KinesisFanOutIT {
                     System.currentTimeMillis() - t0, proxy);
         }
         CONNECT.rest().deleteConnector(name);
+    }
+
+    /**
+     * The ChildShards path: {@link H2FaultProxy#endShardsLikeKinesis} plays the end of each closed shard as Kinesis
+     * does (the emulator never sends it), and the shard discovery interval is 10 minutes. A split, then a merge of
+     * the two children, while records flow: each closed shard's reader stops at its final event and hands the
+     * children it names to the connector at once ({@code ShardFeed.closed} logs them), every record exactly once
+     * and in key order, the children's records within seconds of the split. One shard, one task.
+     */
+    @Test
+    void efoChildShardsEventEndsEachParentAndStartsItsChildren() throws Exception {
+        long t0 = System.currentTimeMillis();
+        String stream = "efo-child-shards";
+        String name = "efo-child-shards";
+        KinesisClient k = newStream(stream);
+        try (H2FaultProxy proxy = new H2FaultProxy(KINESIS.endpoint()).endShardsLikeKinesis()) {
+            proxy.start();
+            Map<String, String> c = connector(stream, proxy.endpoint(), 1);
+            c.put("exactly.once.support", "required");
+            c.put("kinesis.consumer.mode", "efo");
+            c.put(DISCOVERY_INTERVAL, String.valueOf(Duration.ofMinutes(10).toMillis()));
+            put(k, stream, 0, 20);
+            CONNECT.rest().putConnector(name, c);
+            CONNECT.rest().awaitRunning(name, 1, Duration.ofSeconds(60));
+            CONNECT.kafka().readAll(List.of(stream), 20, Duration.ofSeconds(60), "read_committed");
+            long started = System.currentTimeMillis();
+
+            String parent = k.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
+            List<Shard> children = splitInTwo(k, stream);
+            List<String> childIds = children.stream().map(Shard::shardId).toList();
+            long split = System.currentTimeMillis();
+            put(k, stream, 20, 40);
+            CONNECT.kafka().readAll(List.of(stream), 40, Duration.ofSeconds(60), "read_committed");
+            long childrenRead = System.currentTimeMillis();
+            assertThat(childrenRead - split).as("the children read within the discovery interval")
+                    .isLessThan(Duration.ofSeconds(60).toMillis());
+
+            String merged = merge(k, stream, children);
+            put(k, stream, 40, 60);
+            List<ConsumerRecord<byte[], byte[]>> got = settled(stream, 60);
+            assertExactlyOnceInKeyOrder(got, 0, 60);
+            assertThat(KinesisFixtures.countsByHeader(got, "kinesis.shard.id")).as("parent, two children, merged")
+                    .hasSize(4);
+
+            // The end of each closed shard was played, and its reader took the ChildShards path.
+            assertThat(proxy.shardEnds()).as("%s", proxy).isGreaterThanOrEqualTo(3);
+            assertThat(proxy.endShardsErrors()).as("%s", proxy).isZero();
+            String log = workerLogs();
+            // ("children unknown" if the reader ignored ChildShards; the connector's new-shard check, every 5 s,
+            // would then still assign the children within seconds, so the log is what tells the two paths apart.)
+            assertThat(log).as("ShardFeed.closed of the parent names the children from its final event")
+                    .contains(stream + "/" + parent + " is closed and fully read (children " + childIds + ")");
+            for (String child : childIds) {
+                assertThat(log).as("ShardFeed.closed of %s names the merged shard", child)
+                        .contains(stream + "/" + child + " is closed and fully read (children [" + merged + "])");
+            }
+            assertThat(log).contains("the connector lists the shards now");
+            assertThat(CONNECT.rest().status(name).path("tasks").get(0).path("state").asText()).isEqualTo("RUNNING");
+            CONNECT.rest().deleteConnector(name);
+            long end = System.currentTimeMillis();
+            System.out.printf("KinesisFanOutIT ChildShards: start %d ms, split to children read %d ms, merge %d ms, "
+                    + "total %d ms; %s%n", started - t0, childrenRead - split, end - childrenRead, end - t0, proxy);
+        }
+    }
+
+    /** A fresh 1-shard stream and its topic. */
+    private static KinesisClient newStream(String stream) {
+        KINESIS.createStream(stream, 1);
+        CONNECT.kafka().createTopic(stream, 1);
+        return KINESIS.client();
+    }
+
+    /** Splits the stream's only open shard in two halves of the hash key space; returns the two children. */
+    private static List<Shard> splitInTwo(KinesisClient k, String stream) {
+        String parent = k.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
+        k.splitShard(b -> b.streamName(stream).shardToSplit(parent)
+                .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString()));
+        KINESIS.awaitActive(stream);
+        List<Shard> children = k.listShards(b -> b.streamName(stream)).shards().stream()
+                .filter(s -> parent.equals(s.parentShardId())).toList();
+        assertThat(children).hasSize(2);
+        return children;
+    }
+
+    /** Merges the two children of a split; returns the merged shard's id. */
+    private static String merge(KinesisClient k, String stream, List<Shard> children) {
+        k.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0).shardId())
+                .adjacentShardToMerge(children.get(1).shardId()));
+        KINESIS.awaitActive(stream);
+        return k.listShards(b -> b.streamName(stream)).shards().stream()
+                .filter(s -> children.get(0).shardId().equals(s.parentShardId())).map(Shard::shardId).findFirst()
+                .orElseThrow();
+    }
+
+    private static String workerLogs() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (ConnectCluster.Worker w : CONNECT.workers()) {
+            sb.append(Files.readString(w.process().log()));
+        }
+        return sb.toString();
     }
 
     private static String streamArn(KinesisClient k, String stream) {
