@@ -5,9 +5,7 @@ import static io.mskbridge.kinesis.integration.KinesisFixtures.connector;
 import static io.mskbridge.kinesis.integration.KinesisFixtures.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -233,7 +231,7 @@ class KinesisFanOutIT {
             // The end of each closed shard was played, and its reader took the ChildShards path.
             assertThat(proxy.shardEnds()).as("%s", proxy).isGreaterThanOrEqualTo(3);
             assertThat(proxy.endShardsErrors()).as("%s", proxy).isZero();
-            String log = workerLogs();
+            String log = KinesisFixtures.workerLogs(CONNECT);
             // ("children unknown" if the reader ignored ChildShards; the connector's new-shard check, every 5 s,
             // would then still assign the children within seconds, so the log is what tells the two paths apart.)
             assertThat(log).as("ShardFeed.closed of the parent names the children from its final event")
@@ -278,14 +276,6 @@ class KinesisFanOutIT {
         return k.listShards(b -> b.streamName(stream)).shards().stream()
                 .filter(s -> children.get(0).shardId().equals(s.parentShardId())).map(Shard::shardId).findFirst()
                 .orElseThrow();
-    }
-
-    private static String workerLogs() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (ConnectCluster.Worker w : CONNECT.workers()) {
-            sb.append(Files.readString(w.process().log()));
-        }
-        return sb.toString();
     }
 
     private static String streamArn(KinesisClient k, String stream) {

@@ -2,7 +2,10 @@ package io.mskbridge.kinesis.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mskbridge.harness.ConnectCluster;
 import io.mskbridge.harness.TestAws;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -126,5 +130,18 @@ final class KinesisFixtures {
             m.merge(h == null ? "null" : new String(h.value(), StandardCharsets.UTF_8), 1, Integer::sum);
         }
         return m;
+    }
+
+    /** The logs of the cluster's live workers, concatenated (what the tasks said about shards they read). */
+    static String workerLogs(ConnectCluster connect) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (ConnectCluster.Worker w : connect.workers()) {
+                sb.append(Files.readString(w.process().log()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sb.toString();
     }
 }

@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * Where shards start and how a lineage is read, in a Connect 3.7.2 worker JVM (exactly-once source) against the
  * Kinesis emulator: LATEST with a closed parent that still holds records, restarts under LATEST before a shard's
  * first record, AT_TIMESTAMP across splits, and KPL aggregates (made by the reference aggregator) across a split,
- * with the children picked up when the parent's reader meets its end, not at the next shard discovery.
+ * with the parent's reader naming the children when it meets its end (GetRecords' ChildShards) and asking its
+ * connector to list the shards at once.
  */
 class KinesisShardLineageIT {
 
@@ -222,7 +223,8 @@ class KinesisShardLineageIT {
         putAggregates(k, stream, aggregates, "before");
 
         Map<String, String> c = exactlyOnce(connector(stream, KINESIS.endpoint(), 3));
-        // Only the parent's reader meeting the parent's end can get the children assigned within the test.
+        // No shard discovery within the test: the children are assigned either because the parent's reader met its
+        // end (GetRecords' ChildShards; asserted below from the log) or by the connector's 5 s new-shard check.
         c.put("kinesis.shard.discovery.interval.ms", "600000");
         CONNECT.rest().putConnector("kpl-split", c);
         CONNECT.rest().awaitRunning("kpl-split", 1, Duration.ofSeconds(90));
@@ -238,6 +240,10 @@ class KinesisShardLineageIT {
         List<ConsumerRecord<byte[], byte[]>> got = settled(stream, 60);
         assertExactlyOnceInKeyOrder(got, 0, 60);
         assertThat(KinesisFixtures.countsByHeader(got, "kinesis.shard.id")).hasSize(3);
+        // The parent's reader took the ChildShards path: it named the children and asked for a listing at once.
+        assertThat(KinesisFixtures.workerLogs(CONNECT)).as("ShardFeed.closed of the parent")
+                .containsPattern(stream + "/shardId-0+ is closed and fully read \\(children \\[shardId-0+1, "
+                        + "shardId-0+2\\]\\).*the connector lists the shards now");
         CONNECT.rest().deleteConnector("kpl-split");
     }
 
