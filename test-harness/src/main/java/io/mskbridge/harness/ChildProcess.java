@@ -95,7 +95,14 @@ public final class ChildProcess {
     /** Throws with the log tail if the process died (e.g. while the harness waits for it to come up). */
     public void requireAlive() {
         if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; log " + log + ":\n" + tail(40));
+            throw new ExitedException(name + " exited with code " + process.exitValue() + "; log " + log + ":\n" + tail(40));
+        }
+    }
+
+    /** The child is gone: a wait for it to answer ({@link Waits#until}) ends at once instead of at its deadline. */
+    public static final class ExitedException extends IllegalStateException {
+        ExitedException(String message) {
+            super(message);
         }
     }
 

@@ -8,7 +8,7 @@ public final class Waits {
     private Waits() {
     }
 
-    /** A check that may throw; a throw counts as "not yet". */
+    /** A check that may throw; a throw counts as "not yet", except that a child process has exited. */
     @FunctionalInterface
     public interface Check {
         boolean ok() throws Exception;
@@ -28,6 +28,8 @@ public final class Waits {
                     return;
                 }
                 last = null;
+            } catch (ChildProcess.ExitedException e) {
+                throw new AssertionError("Gave up waiting for " + what + ": " + e.getMessage(), e);
             } catch (Exception e) {
                 last = e;
             }
