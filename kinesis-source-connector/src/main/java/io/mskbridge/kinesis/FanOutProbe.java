@@ -54,7 +54,7 @@ final class FanOutProbe {
             + "stream (arn:aws:kinesis:<region>:<account>:stream/<stream>), and kinesis:SubscribeToShard on its "
             + "consumer (arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<consumer name>:*)";
 
-    private static final long DESCRIBE_EVERY_MS = 500;
+    private static final long DESCRIBE_EVERY_MS = 250;
     /** The shard id step 3 subscribes to: valid in form, and on no stream (ids count up from 0 per stream). */
     static final String PROBE_SHARD = "shardId-999999999999";
 

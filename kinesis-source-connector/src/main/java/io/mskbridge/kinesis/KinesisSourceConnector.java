@@ -8,8 +8,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -557,16 +561,18 @@ public class KinesisSourceConnector extends SourceConnector {
      * RegisterStreamConsumer (without registering when the consumer exists; with
      * {@code kinesis.efo.validate.register=true}, registering it when it does not), and SubscribeToShard on one shard
      * once the consumer is ACTIVE, so that a missing permission is reported here, naming the call, rather than by a
-     * failing start or task.
+     * failing start or task. Streams are checked up to {@value #FAN_OUT_CHECKS_AT_ONCE} at a time (each one's steps
+     * in order), their problems reported in the order of {@code kinesis.stream.names}.
      */
     private void checkFanOut(KinesisSourceConfig c, AwsSettings settings, ConfigErrors errors) {
         String name = c.efoConsumerName();
         ReachabilityProbe probe = ReachabilityProbe.of("Kinesis", settings, c.validateTimeout())
                 .permissions(FanOutProbe.PERMISSIONS);
-        // One set of clients for all streams; the async (Netty) client only once a consumer is there to subscribe
-        // with, because closing it waits out Netty's 2 s quiet period.
+        List<String> streams = c.streamNames();
+        int atOnce = Math.min(FAN_OUT_CHECKS_AT_ONCE, streams.size());
+        // One set of clients for all streams; the async (Netty) client only once a consumer is there to subscribe with.
         try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
-            KinesisClient k = factory == null ? clientSupplier.apply(c) : factory.kinesis(1);
+            KinesisClient k = factory == null ? clientSupplier.apply(c) : factory.kinesis(atOnce);
             Supplier<KinesisAsyncClient> async = new Supplier<>() {
                 private KinesisAsyncClient client;
 
@@ -574,23 +580,47 @@ public class KinesisSourceConnector extends SourceConnector {
                 public synchronized KinesisAsyncClient get() {
                     if (client == null) {
                         client = asyncClientSupplier != null ? asyncClientSupplier.apply(c)
-                                : factory == null ? null : FanOutReaders.asyncClient(factory, 1);
+                                : factory == null ? null : FanOutReaders.asyncClient(factory, atOnce);
                     }
                     return client;
                 }
             };
             String field = KinesisSourceConfig.EFO_CONSUMER_NAME;
-            for (String stream : c.streamNames()) {
-                FanOutProbe steps = new FanOutProbe(k, stream, name, c.validateTimeout());
-                String of = "(consumer " + name + " of stream " + stream + ")";
-                probe.run("DescribeStreamConsumer " + of, field, steps::describe, null)
-                        .or(() -> probe.run("RegisterStreamConsumer " + of, field,
-                                () -> steps.register(c.efoValidateRegister()), null))
-                        .or(() -> probe.run("SubscribeToShard " + of, field, () -> steps.subscribe(async), null))
-                        .ifPresent(p -> errors.attach(p.field(), p.message()));
+            ExecutorService checks = Executors.newFixedThreadPool(atOnce, r -> {
+                Thread t = new Thread(r, "mskbridge-validate-efo");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<Optional<ReachabilityProbe.Problem>>> results = new ArrayList<>();
+                for (String stream : streams) {
+                    results.add(checks.submit(() -> {
+                        FanOutProbe steps = new FanOutProbe(k, stream, name, c.validateTimeout());
+                        String of = "(consumer " + name + " of stream " + stream + ")";
+                        return probe.run("DescribeStreamConsumer " + of, field, steps::describe, null)
+                                .or(() -> probe.run("RegisterStreamConsumer " + of, field,
+                                        () -> steps.register(c.efoValidateRegister()), null))
+                                .or(() -> probe.run("SubscribeToShard " + of, field, () -> steps.subscribe(async),
+                                        null));
+                    }));
+                }
+                for (Future<Optional<ReachabilityProbe.Problem>> r : results) {
+                    r.get().ifPresent(p -> errors.attach(p.field(), p.message()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                errors.attach(field, "Validation was interrupted during the enhanced fan-out checks");
+            } catch (ExecutionException e) {
+                // ReachabilityProbe.run reports failures as problems; anything else is a bug worth seeing whole.
+                throw new IllegalStateException("Enhanced fan-out check failed", e.getCause());
+            } finally {
+                checks.shutdownNow();
             }
         }
     }
+
+    /** How many streams validate() checks for enhanced fan-out at the same time. */
+    static final int FAN_OUT_CHECKS_AT_ONCE = 4;
 
     /** Package-private view for tests. */
     List<ShardSpec> assignment() {

@@ -46,6 +46,8 @@ public class KinesisEmulator extends ChildProcessServer<KinesisClient> {
         e.put("SPLIT_SHARD_DURATION", "200ms");
         e.put("MERGE_SHARDS_DURATION", "200ms");
         e.put("UPDATE_SHARD_COUNT_DURATION", "200ms");
+        e.put("REGISTER_STREAM_CONSUMER_DURATION", "100ms");
+        e.put("DEREGISTER_STREAM_CONSUMER_DURATION", "100ms");
         e.put("LOG_LEVEL", "WARN");
         e.putAll(env);
         ChildProcess process = ChildProcess.start("kinesis-local", List.of("node", main.toString()),
