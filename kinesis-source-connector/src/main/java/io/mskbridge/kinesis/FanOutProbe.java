@@ -50,9 +50,10 @@ final class FanOutProbe {
     private static final Logger log = LoggerFactory.getLogger(FanOutProbe.class);
 
     /** What to grant, in the messages of validate(). */
-    static final String PERMISSIONS = "kinesis:RegisterStreamConsumer and kinesis:DescribeStreamConsumer on the "
-            + "stream (arn:aws:kinesis:<region>:<account>:stream/<stream>), and kinesis:SubscribeToShard on its "
-            + "consumer (arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<consumer name>:*)";
+    static final String PERMISSIONS = "kinesis:RegisterStreamConsumer on the stream "
+            + "(arn:aws:kinesis:<region>:<account>:stream/<stream>), and kinesis:DescribeStreamConsumer and "
+            + "kinesis:SubscribeToShard on its consumer "
+            + "(arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<consumer name>:*)";
 
     private static final long DESCRIBE_EVERY_MS = 250;
     /** The shard id step 3 subscribes to: valid in form, and on no stream (ids count up from 0 per stream). */
@@ -81,21 +82,27 @@ final class FanOutProbe {
 
     /**
      * Step 2: RegisterStreamConsumer, under the name of the registered consumer (refused, ResourceInUseException)
-     * or, when none is and {@code registerMissing}, for real.
+     * or, when none is and {@code registerMissing}, for real. A consumer being deregistered (DELETING) is left
+     * alone: its name may be free by the time the call arrives, and the call would then register it.
      */
     void register(boolean registerMissing) {
-        if (consumer == null && !registerMissing) {
+        if (consumer == null ? !registerMissing : consumer.consumerStatus() == ConsumerStatus.DELETING) {
             return;
         }
         try {
             kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name));
+            registeredHere = true;
             if (consumer == null) {
-                registeredHere = true;
                 log.info("validate() registered stream consumer {} on stream {} (kinesis.efo.validate.register=true); "
                         + "the connector reuses it, and it is billed until deregistered", name, stream);
+            } else {
+                log.warn("validate() registered stream consumer {} on stream {}: it was deregistered between its "
+                        + "description and the check of the permission; the connector reuses it", name, stream);
             }
         } catch (ResourceInUseException | LimitExceededException e) {
-            // The name is taken (or too many registrations at once): answers Kinesis gives an authorized call only.
+            // The name is taken, or (LimitExceeded) the stream has its maximum of consumers, 5 are CREATING or the
+            // account's 5 calls/s are used: answers Kinesis gives an authorized call only. A full stream is the
+            // connector's start's to report (it retries the registration, then fails naming the consumer).
         }
     }
 

@@ -254,7 +254,8 @@ public class KinesisSourceConfig extends AbstractConfig {
                         + "consumer-shard hour from then on, also if the connector is never created (deregister it "
                         + "then). 'false': validate() registers nothing, and a missing permission fails the start, "
                         + "naming it. Where the consumer is registered already, validate() checks the permission "
-                        + "without registering anything, whatever this says.",
+                        + "without registering anything, whatever this says. Nothing is registered for a config with "
+                        + "neither a connector name nor " + EFO_CONSUMER_NAME + ".",
                 FAN_OUT_GROUP, ++order, Width.SHORT, "Register the consumer in validate()");
         return CloudWatchMetricsConfig.addTo(AwsConfig.addTo(def));
     }
@@ -373,6 +374,12 @@ public class KinesisSourceConfig extends AbstractConfig {
         String name = connectorName() == null || connectorName().isBlank() ? "kinesis-source" : connectorName();
         String derived = name.replaceAll("[^a-zA-Z0-9_.-]", "-");
         return derived.length() > 128 ? derived.substring(0, 128) : derived;
+    }
+
+    /** True when the consumer's name comes from {@link #EFO_CONSUMER_NAME} or the connector's name, not the fallback. */
+    public boolean efoConsumerNameIsSet() {
+        String s = getString(EFO_CONSUMER_NAME);
+        return (s != null && !s.isBlank()) || (connectorName() != null && !connectorName().isBlank());
     }
 
     public int fetchThreads() {

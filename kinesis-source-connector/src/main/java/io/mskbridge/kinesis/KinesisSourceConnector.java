@@ -572,7 +572,14 @@ public class KinesisSourceConnector extends SourceConnector {
         int atOnce = Math.min(FAN_OUT_CHECKS_AT_ONCE, streams.size());
         // One set of clients for all streams; the async (Netty) client only once a consumer is there to subscribe with.
         try (AwsClientFactory factory = clientSupplier == null ? new AwsClientFactory(settings) : null) {
-            KinesisClient k = factory == null ? clientSupplier.apply(c) : factory.kinesis(atOnce);
+            KinesisClient k = factory == null ? clientSupplier.apply(c)
+                    : factory.kinesis(atOnce, b -> b.overrideConfiguration(factory.overrideConfiguration().toBuilder()
+                            .apiCallTimeout(c.validateTimeout())
+                            .apiCallAttemptTimeout(c.validateTimeout())
+                            .build()));
+            // Registering in validate() only for a named connector (or consumer): the validate endpoint may be
+            // called without a name, and the fallback name is nobody's consumer.
+            boolean register = c.efoValidateRegister() && c.efoConsumerNameIsSet();
             Supplier<KinesisAsyncClient> async = new Supplier<>() {
                 private KinesisAsyncClient client;
 
@@ -599,7 +606,7 @@ public class KinesisSourceConnector extends SourceConnector {
                         String of = "(consumer " + name + " of stream " + stream + ")";
                         return probe.run("DescribeStreamConsumer " + of, field, steps::describe, null)
                                 .or(() -> probe.run("RegisterStreamConsumer " + of, field,
-                                        () -> steps.register(c.efoValidateRegister()), null))
+                                        () -> steps.register(register), null))
                                 .or(() -> probe.run("SubscribeToShard " + of, field, () -> steps.subscribe(async),
                                         null));
                     }));

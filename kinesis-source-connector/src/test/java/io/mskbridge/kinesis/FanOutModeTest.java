@@ -244,11 +244,30 @@ class FanOutModeTest {
                 .contains("consumer unit of stream " + STREAM).contains("kinesis:RegisterStreamConsumer");
         assertThat(kinesis.consumers).isEmpty();
 
-        // Allowed: registered once, waited for until ACTIVE, then SubscribeToShard tried with it.
+        // No connector name and no consumer name (the plugin validate endpoint): the fallback name is nobody's
+        // consumer, so nothing is registered.
         kinesis.registerFailure = null;
+        Map<String, String> unnamed = new HashMap<>(p);
+        unnamed.remove("name");
+        int before = kinesis.registerCalls.get();
+        validate(unnamed);
+        assertThat(kinesis.registerCalls.get()).isEqualTo(before);
+        assertThat(kinesis.consumers).isEmpty();
+
+        // Allowed: registered once, waited for until ACTIVE, then SubscribeToShard tried with it.
         assertThat(validate(p)).isEmpty();
+        assertThat(kinesis.registerCalls.get()).isEqualTo(before + 1);
         assertThat(kinesis.activeConsumerArn("unit")).isNotNull();
         assertThat(fanOut.positions).hasSize(1);
+        // A consumer being deregistered is not asked about: its name may be free by the time the call arrives.
+        var active = kinesis.consumers.get("unit");
+        kinesis.consumers.put("unit", active.toBuilder()
+                .consumerStatus(software.amazon.awssdk.services.kinesis.model.ConsumerStatus.DELETING).build());
+        int calls0 = kinesis.registerCalls.get();
+        validate(p);
+        assertThat(kinesis.registerCalls.get()).isEqualTo(calls0);
+        kinesis.consumers.put("unit", active);
+
         // The connector's start reuses it.
         int calls = kinesis.registerCalls.get();
         startConnector(props());

@@ -243,7 +243,8 @@ class KinesisFanOutIT {
                 assertThat(log).as("ShardFeed.closed of %s names the merged shard", child)
                         .contains(stream + "/" + child + " is closed and fully read (children [" + merged + "])");
             }
-            assertThat(log).contains("the connector lists the shards now");
+            assertThat(log).containsPattern(stream + "/" + parent + " is closed and fully read .*the connector lists "
+                    + "the shards now");
             assertThat(CONNECT.rest().status(name).path("tasks").get(0).path("state").asText()).isEqualTo("RUNNING");
             CONNECT.rest().deleteConnector(name);
             long end = System.currentTimeMillis();
