@@ -51,6 +51,18 @@ public final class LocalPipeline {
     /** Command-line options. */
     record Options(int events, boolean keepRunning, boolean crashTest, Duration timeout, Path pluginDir, Path connectorsDir,
                    String consumerMode) {
+        Options {
+            if (crashTest && consumerMode == null) {
+                // kinesis-local can hold the fan-out subscription of a SIGKILLed worker for the subscription's full
+                // 5 minutes and refuse the new worker's until then (Kinesis hands it over after 5 s), which stalls
+                // a crash test for minutes at random; efo across a SIGKILL is KinesisFanOutIT's. --consumer-mode efo
+                // still runs it in efo mode.
+                consumerMode = "polling";
+                OUT.println("[crash-test] sources in polling mode (--consumer-mode efo to override): the emulator can "
+                        + "hold a killed worker's fan-out subscription for 5 minutes");
+            }
+        }
+
         static Options parse(String[] args) {
             int events = 10_000;
             boolean keep = false;
@@ -87,15 +99,6 @@ public final class LocalPipeline {
             }
             if (plugin == null || !Files.isDirectory(plugin)) {
                 throw new IllegalArgumentException("--plugin-dir must name the unpacked plugin (distribution/target/mskbridge-<version>-plugin): " + plugin);
-            }
-            if (crash && mode == null) {
-                // kinesis-local can hold the fan-out subscription of a SIGKILLed worker for the subscription's full
-                // 5 minutes and refuse the new worker's until then (Kinesis hands it over after 5 s), which stalls
-                // a crash test for minutes at random; efo across a SIGKILL is KinesisFanOutIT's. --consumer-mode efo
-                // still runs it in efo mode.
-                mode = "polling";
-                OUT.println("[crash-test] sources in polling mode (--consumer-mode efo to override): the emulator can "
-                        + "hold a killed worker's fan-out subscription for 5 minutes");
             }
             return new Options(events, keep, crash, timeout, plugin, connectors, mode);
         }
