@@ -77,7 +77,7 @@ final class FanOutProbe {
     /** Step 1: DescribeStreamConsumer (not registered is not a problem). */
     void describe() {
         streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
-        consumer = describeConsumer();
+        consumer = StreamConsumers.describe(kinesis, streamArn, name);
     }
 
     /**
@@ -123,11 +123,11 @@ final class FanOutProbe {
         if (registeredHere) {
             // At most half of the step's time for the new consumer to become ACTIVE, the rest for the subscription.
             long deadline = end - timeout.toMillis() / 2;
-            consumer = describeConsumer();
+            consumer = StreamConsumers.describe(kinesis, streamArn, name);
             while ((consumer == null || consumer.consumerStatus() != ConsumerStatus.ACTIVE)
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(DESCRIBE_EVERY_MS);
-                consumer = describeConsumer();
+                consumer = StreamConsumers.describe(kinesis, streamArn, name);
             }
         }
         if (consumer == null || consumer.consumerStatus() != ConsumerStatus.ACTIVE) {
@@ -202,14 +202,6 @@ final class FanOutProbe {
                 s.cancel();
             }
             call.cancel(true);
-        }
-    }
-
-    private ConsumerDescription describeConsumer() {
-        try {
-            return kinesis.describeStreamConsumer(b -> b.streamARN(streamArn).consumerName(name)).consumerDescription();
-        } catch (ResourceNotFoundException e) {
-            return null;
         }
     }
 }

@@ -173,6 +173,11 @@ final class StreamConsumers {
 
     /** The consumer's description, or null when no consumer of that name is registered on the stream. */
     private ConsumerDescription describe(String streamArn) {
+        return describe(kinesis, streamArn, name);
+    }
+
+    /** The description of consumer {@code name} on the stream, or null when none of that name is registered. */
+    static ConsumerDescription describe(KinesisClient kinesis, String streamArn, String name) {
         try {
             return kinesis.describeStreamConsumer(b -> b.streamARN(streamArn).consumerName(name)).consumerDescription();
         } catch (ResourceNotFoundException e) {
